@@ -1,0 +1,384 @@
+// Package engine runs the format handlers over a firmware image: one signature
+// pass per blob, exact chunks, recursion into every file and nested blob, all
+// writes through a confined sink, budgets per image, and a manifest of layers.
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fwstar/fwstar/extractors"
+	"github.com/fwstar/fwstar/extractors/layer"
+)
+
+// Engine unpacks images with a fixed set of handlers. It is safe for
+// concurrent use; each Extract call has its own budgets.
+type Engine struct {
+	handlers []extractors.Handler
+	byName   map[string]int
+	sig      *signatures
+	Limits   Limits
+	Workers  int // blobs scanned at once; 0 means GOMAXPROCS
+}
+
+// New returns an engine over handlers, in priority order.
+func New(handlers []extractors.Handler, limits Limits) *Engine {
+	e := &Engine{handlers: handlers, byName: map[string]int{}, sig: newSignatures(handlers), Limits: limits}
+	for i, h := range handlers {
+		if _, dup := e.byName[h.Name()]; dup {
+			panic("engine: handler registered twice: " + h.Name())
+		}
+		e.byName[h.Name()] = i
+	}
+	return e
+}
+
+// job is one blob to scan: the input image, a nested blob or an extracted file.
+type job struct {
+	disk  string
+	layer *layer.Layer
+	blob  bool // report unclaimed bytes even when no chunk is found
+}
+
+type run struct {
+	e      *Engine
+	ctx    context.Context
+	out    string
+	budget *budget
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	jobs     []job
+	active   int
+	chunks   []*Chunk
+	problems []Problem
+}
+
+// Extract unpacks the image at input into the folder out (created if needed)
+// and returns the manifest. It fails only when the input cannot be read; every
+// other problem is recorded in the manifest.
+func (e *Engine) Extract(ctx context.Context, input, out string) (*Manifest, error) {
+	f, err := os.Open(input)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	size, err := io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	r := &run{e: e, ctx: ctx, out: out, budget: &budget{limits: e.Limits}}
+	r.cond = sync.NewCond(&r.mu)
+	name := filepath.Base(input)
+	r.jobs = []job{{disk: input, layer: layer.Root(name), blob: true}}
+	workers := e.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.worker()
+		}()
+	}
+	wg.Wait()
+	sort.Slice(r.chunks, func(i, j int) bool { return r.chunks[i].Layer < r.chunks[j].Layer })
+	sort.Slice(r.problems, func(i, j int) bool { return r.problems[i].Path < r.problems[j].Path })
+	return &Manifest{
+		Version: ManifestVersion, Input: name, Size: size, SHA256: hex.EncodeToString(h.Sum(nil)),
+		Chunks: r.chunks, Problems: r.problems, Limits: e.Limits,
+	}, nil
+}
+
+func (r *run) worker() {
+	for {
+		r.mu.Lock()
+		for len(r.jobs) == 0 && r.active > 0 {
+			r.cond.Wait()
+		}
+		if len(r.jobs) == 0 {
+			r.mu.Unlock()
+			r.cond.Broadcast()
+			return
+		}
+		j := r.jobs[len(r.jobs)-1]
+		r.jobs = r.jobs[:len(r.jobs)-1]
+		r.active++
+		r.mu.Unlock()
+
+		if r.ctx.Err() == nil {
+			r.scanBlob(j)
+		}
+
+		r.mu.Lock()
+		r.active--
+		r.mu.Unlock()
+		r.cond.Broadcast()
+	}
+}
+
+func (r *run) push(js ...job) {
+	r.mu.Lock()
+	r.jobs = append(r.jobs, js...)
+	r.mu.Unlock()
+	r.cond.Broadcast()
+}
+
+func (r *run) problem(p Problem) {
+	r.mu.Lock()
+	r.problems = append(r.problems, p)
+	r.mu.Unlock()
+}
+
+// minScan is the smallest file worth a signature pass.
+const minScan = 32
+
+func (r *run) scanBlob(j job) {
+	f, err := os.Open(j.disk)
+	if err != nil {
+		r.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: err.Error()})
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return
+	}
+	size := fi.Size()
+	if size < minScan && !j.blob {
+		return
+	}
+	e := r.e
+	cands := e.sig.scan(f, size)
+	hintNames := map[int64]string{}
+	tried := map[candidate]bool{}
+	var found []*Chunk
+	pos := int64(0)
+	for len(cands) > 0 {
+		c := cands[0]
+		cands = cands[1:]
+		if c.start < pos || tried[c] {
+			continue
+		}
+		tried[c] = true
+		h := e.handlers[c.h]
+		ch, err := identify(h, f, c.start, size)
+		if err != nil {
+			if !errors.Is(err, extractors.ErrNotFormat) {
+				r.problem(Problem{Kind: "error", Path: fmt.Sprintf("%s@0x%X:%s", j.layer, c.start, h.Name()), Detail: err.Error()})
+			}
+			continue
+		}
+		if ch.Start != c.start || (ch.End != -1 && (ch.End <= ch.Start || ch.End > size)) {
+			r.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: fmt.Sprintf("handler %s returned a bad chunk [%d,%d) at 0x%X", h.Name(), ch.Start, ch.End, c.start)})
+			continue
+		}
+		rec, end, ok := r.extract(j, h, f, size, ch)
+		if !ok {
+			continue
+		}
+		if name, ok := hintNames[ch.Start]; ok {
+			rec.Hint = name
+		}
+		found = append(found, rec)
+		pos = end
+		for _, hint := range ch.Hints {
+			if hint.Offset < pos || hint.Offset >= size {
+				continue
+			}
+			if hint.Name != "" {
+				hintNames[hint.Offset] = hint.Name
+			}
+			if i, ok := e.byName[hint.Format]; ok {
+				cands = append(cands, candidate{start: hint.Offset, h: i})
+			} else {
+				for i := range e.handlers {
+					cands = append(cands, candidate{start: hint.Offset, h: i})
+				}
+			}
+		}
+		sortCandidates(cands)
+	}
+	if len(found) == 0 && !j.blob {
+		return
+	}
+	r.gaps(j, f, size, found, hintNames)
+	r.mu.Lock()
+	r.chunks = append(r.chunks, found...)
+	r.mu.Unlock()
+}
+
+// extract runs one handler on an identified chunk. ok is false when the chunk
+// turned out not to be one after all (a stream that does not decode).
+func (r *run) extract(j job, h extractors.Handler, f *os.File, size int64, ch extractors.Chunk) (rec *Chunk, end int64, ok bool) {
+	l := j.layer.Chunk(ch.Start, h.Name())
+	rec = &Chunk{
+		Layer: l.String(), Parent: j.layer.String(), Kind: KindKnown, Format: h.Name(),
+		Offset: ch.Start, Confidence: ch.Confidence.String(), Info: ch.Info, Attrs: ch.Attrs,
+	}
+	end = ch.End
+	if l.Depth() > r.e.Limits.Depth {
+		rec.Limit, rec.Error = "depth", fmt.Sprintf("nesting deeper than %d; not extracted", r.e.Limits.Depth)
+		if end < 0 {
+			return nil, 0, false
+		}
+		rec.Size = end - ch.Start
+		return rec, end, true
+	}
+	rec.Dir = chunkDir(l)
+	inSize := size - ch.Start
+	if ch.End > 0 {
+		inSize = ch.End - ch.Start
+	}
+	ctx, cancel := context.WithTimeout(r.ctx, r.e.Limits.HandlerTimeout)
+	defer cancel()
+	sink, err := newDirSink(ctx, filepath.Join(r.out, rec.Dir), r.budget, inSize)
+	if err != nil {
+		rec.Error = err.Error()
+		return rec, max(end, ch.Start+1), true
+	}
+	xend, xerr := safeExtract(ctx, h, f, ch, sink)
+	sink.close()
+	switch {
+	case end < 0 && xend > ch.Start && xend <= size:
+		end = xend
+	case end < 0:
+		// A stream that never decoded is not a chunk; drop what it left.
+		if len(sink.rec) == 0 {
+			os.RemoveAll(filepath.Join(r.out, rec.Dir))
+			return nil, 0, false
+		}
+		end = size
+	}
+	rec.Size = end - ch.Start
+	if xerr != nil {
+		rec.Error = xerr.Error()
+		var le *extractors.LimitError
+		if errors.As(xerr, &le) {
+			rec.Limit = le.Limit
+		}
+	}
+	if sink.limitHit != nil {
+		rec.Limit = sink.limitHit.Limit
+		if rec.Error == "" {
+			rec.Error = sink.limitHit.Error()
+		}
+	}
+	for k, v := range sink.attrs {
+		if rec.Attrs == nil {
+			rec.Attrs = map[string]string{}
+		}
+		rec.Attrs[k] = v
+	}
+	rec.Problems = sink.problems
+	for _, e := range sink.rec {
+		rec.Entries = append(rec.Entries, e)
+	}
+	sort.Slice(rec.Entries, func(a, b int) bool { return rec.Entries[a].Path < rec.Entries[b].Path })
+	var next []job
+	for _, p := range sink.blobs {
+		e := sink.rec[p]
+		if e == nil {
+			continue
+		}
+		next = append(next, job{disk: filepath.Join(r.out, rec.Dir, filepath.FromSlash(p)), layer: l.File(p), blob: e.Type == TypeBlob})
+	}
+	r.push(next...)
+	return rec, end, true
+}
+
+// gaps records the bytes between chunks as unknown or padding.
+func (r *run) gaps(j job, f *os.File, size int64, found []*Chunk, hints map[int64]string) {
+	pos := int64(0)
+	add := func(from, to int64) {
+		if to <= from {
+			return
+		}
+		ent, pad := regionStats(f, from, to-from)
+		kind := KindUnknown
+		if pad {
+			kind = KindPadding
+		}
+		c := &Chunk{Layer: j.layer.Chunk(from, kind).String(), Parent: j.layer.String(), Kind: kind,
+			Offset: from, Size: to - from, Entropy: round3(ent), Hint: hints[from]}
+		r.mu.Lock()
+		r.chunks = append(r.chunks, c)
+		r.mu.Unlock()
+	}
+	for _, c := range found {
+		add(pos, c.Offset)
+		pos = max(pos, c.Offset+c.Size)
+	}
+	add(pos, size)
+}
+
+func round3(v float64) float64 { return float64(int64(v*1000+0.5)) / 1000 }
+
+// chunkDir names a chunk's output folder: flat under the output root, readable,
+// and unique through a short hash of the full layer path.
+func chunkDir(l *layer.Layer) string {
+	sum := sha256.Sum256([]byte(l.String()))
+	base := l.Parent.Path
+	if i := strings.LastIndexByte(base, '/'); i >= 0 {
+		base = base[i+1:]
+	}
+	base = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '/' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, base)
+	if len(base) > 40 {
+		base = base[:40]
+	}
+	return fmt.Sprintf("%s@0x%X.%s-%s", base, l.Offset, l.Format, hex.EncodeToString(sum[:4]))
+}
+
+func identify(h extractors.Handler, r io.ReaderAt, off, size int64) (c extractors.Chunk, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("BUG: %s identify panicked at 0x%X: %v\n%s", h.Name(), off, p, firstLines(debug.Stack(), 12))
+		}
+	}()
+	return h.Identify(r, off, size)
+}
+
+func safeExtract(ctx context.Context, h extractors.Handler, r io.ReaderAt, c extractors.Chunk, s extractors.Sink) (end int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("BUG: %s extract panicked at 0x%X: %v\n%s", h.Name(), c.Start, p, firstLines(debug.Stack(), 12))
+		}
+	}()
+	start := time.Now()
+	end, err = h.Extract(ctx, r, c, s)
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("%s: stopped after %s: %w", h.Name(), time.Since(start).Round(time.Millisecond), ctx.Err())
+	}
+	return end, err
+}
+
+func firstLines(b []byte, n int) string {
+	lines := strings.SplitN(string(b), "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}

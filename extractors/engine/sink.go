@@ -1,0 +1,358 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/fwstar/fwstar/extractors"
+)
+
+// budget is shared by every sink of one extraction.
+type budget struct {
+	limits Limits
+	bytes  atomic.Int64
+	files  atomic.Int64
+}
+
+// dirSink writes one chunk's entries under an os.Root, the single confinement
+// point: os.Root refuses any path that leaves the root, through symlinks too.
+type dirSink struct {
+	ctx    context.Context
+	root   *os.Root
+	b      *budget
+	inSize int64 // chunk bytes in, for the ratio budget; <= 0 when unknown
+
+	mu       sync.Mutex
+	out      int64
+	rec      map[string]*Entry
+	problems []Problem
+	blobs    []string // paths of nested blobs and regular files, for the next round
+	attrs    map[string]string
+	limitHit *extractors.LimitError
+}
+
+func newDirSink(ctx context.Context, dir string, b *budget, inSize int64) (*dirSink, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &dirSink{ctx: ctx, root: root, b: b, inSize: inSize, rec: map[string]*Entry{}}, nil
+}
+
+func (s *dirSink) close() error { return s.root.Close() }
+
+// clean turns an archive's name into a local slash path or refuses it.
+// Leading slashes are dropped (absolute names are common in cpio and tar and
+// mean "relative to the image root"); ".." that would climb out is refused.
+func (s *dirSink) clean(name string) (string, error) {
+	if strings.IndexByte(name, 0) >= 0 {
+		return "", s.refuse(name, "NUL in name")
+	}
+	p := path.Clean("/" + strings.TrimLeft(name, "/"))
+	for _, seg := range strings.Split(name, "/") {
+		if seg == ".." {
+			return "", s.refuse(name, "path traversal")
+		}
+	}
+	p = strings.TrimPrefix(p, "/")
+	if p == "" {
+		p = "."
+	}
+	return p, nil
+}
+
+func (s *dirSink) refuse(name, reason string) error {
+	s.mu.Lock()
+	s.problems = append(s.problems, Problem{Kind: "path", Path: name, Detail: reason})
+	s.mu.Unlock()
+	return &extractors.PathError{Path: name, Reason: reason}
+}
+
+func (s *dirSink) check() error {
+	if err := s.ctx.Err(); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return s.hit("time", int64(s.b.limits.HandlerTimeout.Seconds()))
+		}
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limitHit != nil {
+		return s.limitHit
+	}
+	return nil
+}
+
+func (s *dirSink) hit(limit string, v int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limitHit == nil {
+		s.limitHit = &extractors.LimitError{Limit: limit, Value: v}
+	}
+	return s.limitHit
+}
+
+func (s *dirSink) countFile() error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	if n := s.b.files.Add(1); n > s.b.limits.Files {
+		return s.hit("files", s.b.limits.Files)
+	}
+	return nil
+}
+
+func (s *dirSink) add(e *Entry) {
+	s.mu.Lock()
+	s.rec[e.Path] = e
+	s.mu.Unlock()
+}
+
+// parents creates the missing parent directories of p.
+func (s *dirSink) parents(p string) error {
+	if d := path.Dir(p); d != "." {
+		if err := s.root.MkdirAll(d, 0o755); err != nil {
+			return s.refuse(p, err.Error())
+		}
+	}
+	return nil
+}
+
+// free removes whatever p names now, so a later entry of the same name (cpio,
+// JFFS2 and tar allow that) replaces it instead of writing through it.
+func (s *dirSink) free(p string) {
+	if fi, err := s.root.Lstat(p); err == nil && !fi.IsDir() {
+		_ = s.root.Remove(p)
+	}
+}
+
+func modeString(m fs.FileMode) string {
+	v := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		v |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		v |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		v |= 0o1000
+	}
+	return strconv.FormatUint(uint64(v), 8)
+}
+
+func entry(p, typ string, m extractors.Meta) *Entry {
+	e := &Entry{Path: p, Type: typ, Mode: modeString(m.Mode), UID: m.UID, GID: m.GID}
+	if !m.MTime.IsZero() {
+		e.MTime = m.MTime.Unix()
+	}
+	return e
+}
+
+func (s *dirSink) Dir(name string, m extractors.Meta) error {
+	p, err := s.clean(name)
+	if err != nil {
+		return err
+	}
+	if err := s.countFile(); err != nil {
+		return err
+	}
+	if p != "." {
+		if err := s.root.MkdirAll(p, 0o755); err != nil {
+			return s.refuse(name, err.Error())
+		}
+	}
+	s.add(entry(p, TypeDir, m))
+	return nil
+}
+
+func (s *dirSink) File(name string, m extractors.Meta, r io.Reader) error {
+	p, err := s.clean(name)
+	if err != nil {
+		return err
+	}
+	e := entry(p, TypeFile, m)
+	if err := s.write(p, r, e); err != nil {
+		return err
+	}
+	s.add(e)
+	return nil
+}
+
+func (s *dirSink) Blob(name string, r io.Reader) error {
+	p, err := s.clean(name)
+	if err != nil {
+		return err
+	}
+	e := &Entry{Path: p, Type: TypeBlob, Mode: "644"}
+	err = s.write(p, r, e)
+	if e.SHA256 != "" {
+		s.add(e) // a blob cut short by a budget is still scanned
+	}
+	return err
+}
+
+// write copies r to p within the budgets and fills e's size and sha256.
+func (s *dirSink) write(p string, r io.Reader, e *Entry) error {
+	if err := s.countFile(); err != nil {
+		return err
+	}
+	if p == "." {
+		return s.refuse(p, "file name is the chunk root")
+	}
+	if err := s.parents(p); err != nil {
+		return err
+	}
+	s.free(p)
+	f, err := s.root.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return s.refuse(p, err.Error())
+	}
+	h := sha256.New()
+	w := &budgetWriter{s: s, w: io.MultiWriter(f, h)}
+	_, cerr := io.Copy(w, r)
+	if err := f.Close(); cerr == nil {
+		cerr = err
+	}
+	e.Size = w.n
+	e.SHA256 = hex.EncodeToString(h.Sum(nil))
+	s.mu.Lock()
+	s.blobs = append(s.blobs, p)
+	s.mu.Unlock()
+	return cerr
+}
+
+type budgetWriter struct {
+	s *dirSink
+	w io.Writer
+	n int64
+}
+
+func (bw *budgetWriter) Write(p []byte) (int, error) {
+	s := bw.s
+	if err := s.check(); err != nil {
+		return 0, err
+	}
+	l := s.b.limits
+	if bw.n+int64(len(p)) > l.FileBytes {
+		return 0, s.hit("file-bytes", l.FileBytes)
+	}
+	if s.b.bytes.Add(int64(len(p))) > l.TotalBytes {
+		return 0, s.hit("bytes", l.TotalBytes)
+	}
+	s.mu.Lock()
+	s.out += int64(len(p))
+	out := s.out
+	s.mu.Unlock()
+	if s.inSize > 0 && out > l.RatioFloor && float64(out) > l.Ratio*float64(s.inSize) {
+		return 0, s.hit("ratio", int64(l.Ratio))
+	}
+	n, err := bw.w.Write(p)
+	bw.n += int64(n)
+	return n, err
+}
+
+func (s *dirSink) Hardlink(name, target string) error {
+	p, err := s.clean(name)
+	if err != nil {
+		return err
+	}
+	t, err := s.clean(target)
+	if err != nil {
+		return err
+	}
+	if err := s.countFile(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	te := s.rec[t]
+	s.mu.Unlock()
+	if te == nil || (te.Type != TypeFile && te.Type != TypeHardlink) {
+		return s.refuse(name, fmt.Sprintf("hard link to %q, which is not a file of this chunk", target))
+	}
+	if err := s.parents(p); err != nil {
+		return err
+	}
+	s.free(p)
+	if err := s.root.Link(t, p); err != nil {
+		return s.refuse(name, err.Error())
+	}
+	e := *te
+	e.Path, e.Type, e.Target = p, TypeHardlink, t
+	if te.Type == TypeHardlink {
+		e.Target = te.Target
+	}
+	s.add(&e)
+	return nil
+}
+
+func (s *dirSink) Symlink(name, target string, m extractors.Meta) error {
+	p, err := s.clean(name)
+	if err != nil {
+		return err
+	}
+	if strings.IndexByte(target, 0) >= 0 || target == "" {
+		return s.refuse(name, "bad symlink target")
+	}
+	if err := s.countFile(); err != nil {
+		return err
+	}
+	if err := s.parents(p); err != nil {
+		return err
+	}
+	s.free(p)
+	// The link is stored as the image has it; os.Root never follows it out of
+	// the root, and analyzers resolve links inside the image, never on the host.
+	if err := s.root.Symlink(target, p); err != nil {
+		return s.refuse(name, err.Error())
+	}
+	e := entry(p, TypeSymlink, m)
+	e.Target = target
+	s.add(e)
+	return nil
+}
+
+func (s *dirSink) Special(name string, m extractors.Meta) error {
+	p, err := s.clean(name)
+	if err != nil {
+		return err
+	}
+	if err := s.countFile(); err != nil {
+		return err
+	}
+	typ := TypeFifo
+	switch {
+	case m.Mode&fs.ModeCharDevice != 0:
+		typ = TypeChar
+	case m.Mode&fs.ModeDevice != 0:
+		typ = TypeBlock
+	case m.Mode&fs.ModeSocket != 0:
+		typ = TypeSocket
+	}
+	e := entry(p, typ, m)
+	e.Major, e.Minor = m.Major, m.Minor
+	s.add(e)
+	return nil
+}
+
+func (s *dirSink) Note(key, value string) {
+	s.mu.Lock()
+	if s.attrs == nil {
+		s.attrs = map[string]string{}
+	}
+	s.attrs[key] = value
+	s.mu.Unlock()
+}
