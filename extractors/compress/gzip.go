@@ -3,10 +3,9 @@
 package compress
 
 import (
+	"bufio"
 	"context"
 	"io"
-	"path"
-	"strings"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -24,20 +23,25 @@ func (Gzip) Magics() []extractors.Magic {
 	return []extractors.Magic{{Bytes: []byte{0x1f, 0x8b, 0x08}}}
 }
 
+var gzipSuffixes = map[string]string{".gz": "", ".tgz": ".tar", ".z": "", ".cpgz": ".cpio"}
+
+func gzipHeaderOK(hdr []byte) bool {
+	// FLG reserved bits must be zero; XFL is 0, 2 or 4; OS is 0..13 or 255.
+	return hdr[0] == 0x1f && hdr[1] == 0x8b && hdr[2] == 8 && hdr[3]&0xE0 == 0 &&
+		(hdr[8] == 0 || hdr[8] == 2 || hdr[8] == 4) && (hdr[9] <= 13 || hdr[9] == 255)
+}
+
 func (Gzip) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 	hdr, err := extractors.ReadAt(r, off, 10, size)
-	if err != nil {
-		return extractors.Chunk{}, extractors.NotFormat("gzip", "short header")
-	}
-	// FLG reserved bits must be zero; XFL is 0, 2 or 4; OS is 0..13 or 255.
-	if hdr[3]&0xE0 != 0 || (hdr[8] != 0 && hdr[8] != 2 && hdr[8] != 4) || (hdr[9] > 13 && hdr[9] != 255) {
-		return extractors.Chunk{}, extractors.NotFormat("gzip", "bad flags")
+	if err != nil || !gzipHeaderOK(hdr) {
+		return extractors.Chunk{}, extractors.NotFormat("gzip", "bad header")
 	}
 	zr, err := gzip.NewReader(extractors.NewCountingReader(r, off))
 	if err != nil {
 		return extractors.Chunk{}, extractors.NotFormat("gzip", err.Error())
 	}
 	// A few bytes of deflate data must decode: random 1f8b08 hits rarely do.
+	zr.Multistream(false)
 	var probe [512]byte
 	if n, err := io.ReadFull(zr, probe[:]); n == 0 && err != nil && err != io.EOF {
 		return extractors.Chunk{}, extractors.NotFormat("gzip", err.Error())
@@ -50,36 +54,46 @@ func (Gzip) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 		Attrs: map[string]string{"gzip.name": zr.Name}}, nil
 }
 
+// Extract decodes member after member. A member ends the chunk when what
+// follows it is not a valid gzip header (trailing garbage or padding); a
+// member that breaks is an error at the offset reached, and the members before
+// it stay written.
+//
+// The input goes through a bufio.Reader, for which flate has a fast path (4x
+// the speed of a plain io.ByteReader); flate reads no byte it does not need
+// from it, so the bytes consumed are those read minus those still buffered.
 func (Gzip) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
-	cr := extractors.NewCountingReader(r, c.Start)
-	zr, err := gzip.NewReader(cr)
+	src := &offsetReader{r: r, pos: c.Start}
+	br := bufio.NewReaderSize(src, 64<<10)
+	pos := func() int64 { return src.pos - int64(br.Buffered()) }
+	zr, err := gzip.NewReader(br)
 	if err != nil {
 		return c.Start, extractors.Wrap("gzip", c.Start, err, "header")
 	}
-	name := outName(zr.Name, "gzip.out")
+	name := outName(r, c.Start, zr.Name, "gzip.out", gzipSuffixes)
 	pr, pw := io.Pipe()
 	end := c.Start
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		var err error
-		for {
+		for ctx.Err() == nil {
 			zr.Multistream(false)
 			if _, err = io.Copy(pw, zr); err != nil {
+				err = fmtErr("gzip", pos(), err)
 				break
 			}
-			end = cr.N
-			// Another member follows only if its header does.
-			if next, e := extractors.ReadAt(r, cr.N, 3, cr.N+3); e != nil || next[0] != 0x1f || next[1] != 0x8b || next[2] != 8 {
+			end = pos()
+			next, e := extractors.ReadAt(r, end, 10, end+10)
+			if e != nil || !gzipHeaderOK(next) {
 				break
 			}
-			if err = zr.Reset(cr); err != nil {
-				err = nil // garbage after the last member: the chunk ends before it
-				break
+			if zr.Reset(br) != nil {
+				break // not a member after all: the chunk ends before it
 			}
 		}
-		if err != nil {
-			err = extractors.Wrap("gzip", cr.N, err, "deflate stream")
+		if err == nil {
+			err = ctx.Err()
 		}
 		pw.CloseWithError(err)
 	}()
@@ -89,12 +103,17 @@ func (Gzip) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst 
 	return end, err
 }
 
-// outName is the name a stream's content gets: the name stored in its header
-// when it has a safe one, else fallback.
-func outName(stored, fallback string) string {
-	stored = path.Base(strings.ReplaceAll(stored, "\\", "/"))
-	if stored == "" || stored == "." || stored == "/" || stored == ".." {
-		return fallback
+// offsetReader reads a blob forward from pos.
+type offsetReader struct {
+	r   io.ReaderAt
+	pos int64
+}
+
+func (o *offsetReader) Read(p []byte) (int, error) {
+	n, err := o.r.ReadAt(p, o.pos)
+	o.pos += int64(n)
+	if n > 0 && err == io.EOF {
+		err = nil
 	}
-	return stored
+	return n, err
 }

@@ -2,7 +2,16 @@ package engine
 
 import (
 	"github.com/fwstar/fwstar/extractors"
+	"github.com/fwstar/fwstar/extractors/android"
+	"github.com/fwstar/fwstar/extractors/archive"
 	"github.com/fwstar/fwstar/extractors/compress"
+	"github.com/fwstar/fwstar/extractors/cramfs"
+	"github.com/fwstar/fwstar/extractors/fdt"
+	"github.com/fwstar/fwstar/extractors/fwheader"
+	"github.com/fwstar/fwstar/extractors/jffs2"
+	"github.com/fwstar/fwstar/extractors/squashfs"
+	"github.com/fwstar/fwstar/extractors/ubi"
+	"github.com/fwstar/fwstar/extractors/uefi"
 )
 
 // Handlers lists every built-in handler, in priority order: where two match at
@@ -10,7 +19,13 @@ import (
 // before archives, and compressors (whose magics are short) last.
 func Handlers() []extractors.Handler {
 	return []extractors.Handler{
-		compress.Gzip{},
+		fwheader.UImage{}, fwheader.TRX{}, fwheader.TPLink{}, fwheader.CHK{}, fwheader.SEAMA{},
+		fwheader.WRGG{}, fwheader.UBNT{}, fdt.Handler{}, uefi.Handler{},
+		android.BootImage{}, android.Sparse{},
+		jffs2.Handler{}, cramfs.Handler{}, ubi.UBI{}, ubi.UBIFS{},
+		squashfs.Handler{},
+		archive.CPIO{}, archive.Tar{}, archive.Zip{},
+		compress.Gzip{}, compress.XZ{}, compress.Zstd{}, compress.Bzip2{}, compress.LZ4{}, compress.Lzop{}, compress.LZMA{},
 	}
 }
 

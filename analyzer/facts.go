@@ -1,0 +1,73 @@
+package analyzer
+
+import (
+	"github.com/fwstar/fwstar/analyzer/model"
+	"github.com/fwstar/fwstar/analyzer/services"
+)
+
+// surfaceFacts turns the attack-surface pass's positive evidence into facts
+// for the criteria it bears on.
+func surfaceFacts(s *services.Result) []model.Fact {
+	var out []model.Fact
+	add := func(id string, f *services.Fact, crit ...string) {
+		out = append(out, model.Fact{RuleID: id, Title: model.Text{EN: f.Summary, JA: f.Summary}, Evidence: f.Evidence, Criteria: crit})
+	}
+	for _, f := range s.Updates {
+		switch f.Signal {
+		case services.Positive:
+			add("update-integrity-"+f.Topic, f, "S1.1-06", "S1.1-08")
+		case services.Neutral:
+			add("update-mechanism-"+f.Topic, f, "S1.1-06")
+		}
+	}
+	for _, f := range s.Comms {
+		if f.Signal == services.Positive {
+			add("comms-"+f.Topic, f, "S1.1-12")
+		}
+	}
+	for _, f := range s.Resets {
+		if f.Signal != services.Negative {
+			add("reset-"+f.Topic, f, "S1.1-15")
+		}
+	}
+	for _, f := range s.Limits {
+		if f.Signal == services.Positive {
+			add("brute-force-"+f.Topic, f, "S1.1-04")
+		}
+	}
+	for _, id := range s.Identity {
+		if id.Field == "model" {
+			out = append(out, model.Fact{RuleID: "model-identification",
+				Title:    model.Text{EN: "Model designation found: " + id.Value, JA: "型番の記載を確認: " + id.Value},
+				Evidence: []model.Evidence{id.Evidence}, Criteria: []string{"S1.1-10"}})
+			break
+		}
+	}
+	return out
+}
+
+// accountFacts records, for S1.1-02, that the account databases were read and
+// none of them broke the criterion. Without account files there is no fact,
+// so the criterion stays undetermined rather than passing on silence.
+func accountFacts(t *model.Tree, findings []model.Finding) []model.Fact {
+	for _, f := range findings {
+		for _, c := range f.Criteria {
+			if c == "S1.1-02" {
+				return nil
+			}
+		}
+	}
+	var ev []model.Evidence
+	for _, f := range t.Glob("etc/shadow", "etc/passwd") {
+		if f.Regular() {
+			ev = append(ev, model.Evidence{Path: f.Path, Offset: -1, SHA256: f.Entry.SHA256})
+		}
+	}
+	if len(ev) == 0 {
+		return nil
+	}
+	return []model.Fact{{RuleID: "accounts-checked",
+		Title: model.Text{EN: "Account files read: no empty, default or cracked password on any account",
+			JA: "アカウントファイルを確認:空・既定・解読可能なパスワードはない"},
+		Evidence: ev, Criteria: []string{"S1.1-02"}}}
+}

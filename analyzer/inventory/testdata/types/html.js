@@ -1,0 +1,2 @@
+<!DOCTYPE html>
+<html><head><title>x</title></head><body></body></html>

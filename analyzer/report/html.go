@@ -1,0 +1,66 @@
+package report
+
+import (
+	_ "embed"
+	"html/template"
+	"io"
+	"strings"
+
+	"github.com/fwstar/fwstar/analyzer/model"
+)
+
+//go:embed report.html.tmpl
+var htmlTemplate string
+
+type htmlRenderer struct{}
+
+func (htmlRenderer) Format() string { return "html" }
+
+// htmlView is what the template reads: the report plus the language.
+type htmlView struct {
+	*Report
+	L string
+}
+
+var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"t": func(t model.Text, lang string) string { return t.In(lang) },
+	"tr": func(lang, en, ja string) string {
+		if lang == "ja" {
+			return ja
+		}
+		return en
+	},
+	"sev":     func(s model.Severity, lang string) string { return SeverityLabel(s, lang) },
+	"sevname": func(s model.Severity) string { return s.String() },
+	"verdict": func(v, lang string) string { return verdictText[v].In(lang) },
+	"join":    strings.Join,
+	"hex":     func(v int64) string { return "0x" + strings.ToUpper(strconvHex(v)) },
+	"sum": func(m map[model.Severity]int, s string) int {
+		v, _ := model.ParseSeverity(s)
+		return m[v]
+	},
+	"indent": func(layer string) int { return strings.Count(layer, "@0x") - 1 },
+}).Parse(htmlTemplate))
+
+func strconvHex(v int64) string {
+	const digits = "0123456789abcdef"
+	if v == 0 {
+		return "0"
+	}
+	var b []byte
+	for v > 0 {
+		b = append([]byte{digits[v%16]}, b...)
+		v /= 16
+	}
+	return string(b)
+}
+
+// Render writes one self-contained HTML file: no script, style inline, so it
+// can be mailed to a lab or attached to a CI run as is.
+func (htmlRenderer) Render(w io.Writer, r *Report, o Options) error {
+	lang := o.Lang
+	if lang == "" {
+		lang = "en"
+	}
+	return tmpl.Execute(w, htmlView{Report: r, L: lang})
+}

@@ -1,0 +1,104 @@
+package compress
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"github.com/ulikunitz/xz/lzma"
+
+	"github.com/fwstar/fwstar/extractors"
+)
+
+// LZMA handles lzma-alone streams (.lzma, and the raw LZMA kernels behind
+// vendor headers): a 13-byte header (properties, dictionary size, size or -1)
+// and no end but the one decoding finds.
+type LZMA struct{}
+
+func (LZMA) Name() string { return "lzma" }
+
+// lzmaProps are the properties bytes in use: 0x5D (lc=3 lp=0 pb=2, every
+// default) and 0x6D (lc=1 lp=2 pb=2, OpenWrt's and TP-Link's kernels).
+var lzmaProps = []byte{0x5D, 0x6D}
+
+// Magics: properties plus a power-of-two dictionary from 64 KiB to 64 MiB,
+// which is what lzma(1) presets and firmware build tools write.
+func (LZMA) Magics() []extractors.Magic {
+	var ms []extractors.Magic
+	for _, p := range lzmaProps {
+		for s := 16; s <= 26; s++ {
+			b := []byte{p, 0, 0, 0, 0}
+			binary.LittleEndian.PutUint32(b[1:], 1<<s)
+			ms = append(ms, extractors.Magic{Bytes: b})
+		}
+	}
+	return ms
+}
+
+// lzmaMaxSize bounds a stated uncompressed size: nothing in firmware comes
+// near 16 GiB, and a random header rarely states less.
+const lzmaMaxSize = 16 << 30
+
+// probeDict is the dictionary Identify decodes with: the first KBs of output
+// cannot refer further back than themselves, so a small one suffices and a
+// hostile header costs nothing.
+const probeDict = 1 << 16
+
+func lzmaHeader(r io.ReaderAt, off, size int64) ([]byte, int64, error) {
+	h, err := extractors.ReadAt(r, off, 13, size)
+	if err != nil {
+		return nil, 0, extractors.NotFormat("lzma", "short header")
+	}
+	if h[0] >= 9*5*5 {
+		return nil, 0, extractors.NotFormat("lzma", "bad properties")
+	}
+	usize := int64(binary.LittleEndian.Uint64(h[5:]))
+	if usize != -1 && (usize <= 0 || usize > lzmaMaxSize) {
+		return nil, 0, extractors.NotFormat("lzma", "implausible size")
+	}
+	return h, usize, nil
+}
+
+func (LZMA) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
+	h, usize, err := lzmaHeader(r, off, size)
+	if err != nil {
+		return extractors.Chunk{}, err
+	}
+	dict := binary.LittleEndian.Uint32(h[1:])
+	ph := bytes.Clone(h)
+	binary.LittleEndian.PutUint32(ph[1:], probeDict)
+	zr, err := lzma.NewReader(io.MultiReader(bytes.NewReader(ph), extractors.NewCountingReader(r, off+13)))
+	if err != nil {
+		return extractors.Chunk{}, extractors.NotFormat("lzma", err.Error())
+	}
+	// 4 KiB of output (or all of a shorter stream) must decode.
+	want := int64(4096)
+	if usize >= 0 && usize < want {
+		want = usize
+	}
+	if n, err := io.CopyN(io.Discard, zr, want); n < want {
+		return extractors.Chunk{}, extractors.NotFormat("lzma", fmt.Sprint("probe decode: ", err))
+	}
+	info := fmt.Sprintf("lzma, dictionary %d KiB", dict>>10)
+	if usize >= 0 {
+		info += fmt.Sprintf(", %d bytes", usize)
+	}
+	return extractors.Chunk{Start: off, End: -1, Confidence: extractors.Medium, Info: info,
+		Attrs: map[string]string{"lzma.size": fmt.Sprint(usize)}}, nil
+}
+
+var lzmaSuffixes = map[string]string{".lzma": "", ".tlz": ".tar"}
+
+// Extract decodes through a CountingReader; lzma-alone has no length field, so
+// the bytes the range decoder consumed are the chunk.
+func (LZMA) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
+	cr := extractors.NewCountingReader(r, c.Start)
+	zr, err := lzma.ReaderConfig{DictCap: DictMax}.NewReader(cr)
+	if err != nil {
+		return c.Start, fmtErr("lzma", c.Start, err)
+	}
+	err = dst.Blob(outName(r, c.Start, "", "lzma.out", lzmaSuffixes), decoded{ctxReader{ctx, zr}, "lzma", func() int64 { return cr.N }})
+	return cr.N, err
+}

@@ -1,0 +1,69 @@
+package jffs2
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/fwstar/fwstar/extractors"
+	"github.com/fwstar/fwstar/extractors/sinktest"
+)
+
+// extract identifies and extracts the image at path from offset 0.
+func extract(t testing.TB, path string) (*sinktest.Sink, extractors.Chunk, int64, error) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	fi, _ := f.Stat()
+	c, err := Handler{}.Identify(f, 0, fi.Size())
+	if err != nil {
+		t.Fatalf("Identify: %v", err)
+	}
+	s := sinktest.NewSink(true)
+	end, err := Handler{}.Extract(context.Background(), f, c, s)
+	return s, c, end, err
+}
+
+func TestFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		file, tree, endian string
+		end                int64 // 0: the file's size
+	}{
+		{file: "le.zlib.jffs2", tree: "tree.tree", endian: "LittleEndian"},
+		{file: "be.zlib.jffs2", tree: "tree.tree", endian: "BigEndian"},
+		{file: "le.lzo.jffs2", tree: "tree.tree", endian: "LittleEndian"},
+		{file: "be.rtime.jffs2", tree: "tree.tree", endian: "BigEndian"},
+		{file: "le.none.padded.jffs2", tree: "tree.tree", endian: "LittleEndian"},
+		{file: "be.lzo.e8k.nocm.jffs2", tree: "tree.tree", endian: "BigEndian"},
+		{file: "le.appended.jffs2", tree: "appended.tree", endian: "LittleEndian"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			p := filepath.Join("testdata", tc.file)
+			s, c, end, err := extract(t, p)
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			if c.Attrs["jffs2.endian"] != tc.endian {
+				t.Errorf("endian %q, want %q", c.Attrs["jffs2.endian"], tc.endian)
+			}
+			fi, _ := os.Stat(p)
+			if want := max(tc.end, fi.Size()); end != want {
+				t.Errorf("end %d, want %d", end, want)
+			}
+			want, err := sinktest.ReadTree(filepath.Join("testdata", tc.tree))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range (sinktest.Compare{Hardlinks: true}).Diff(s.List(), want) {
+				t.Error(d)
+			}
+			if s.Notes["jffs2.bad_nodes"] != "" {
+				t.Errorf("bad nodes: %s", s.Notes["jffs2.bad_nodes"])
+			}
+		})
+	}
+}

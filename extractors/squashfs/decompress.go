@@ -1,0 +1,182 @@
+package squashfs
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	lzo "github.com/anchore/go-lzo"
+	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+	"github.com/therootcompany/xz"
+	"github.com/ulikunitz/xz/lzma"
+)
+
+// errTooBig is a block that decompresses to more than it may hold.
+var errTooBig = errors.New("block decompresses past its size")
+
+// decoder decompresses squashfs blocks of one image. Each goroutine owns one
+// so that the stream decoders' state and windows are reused between blocks.
+// Squashfs stores raw LZ4 and LZO1X blocks, not frames, and xz blocks may
+// carry BCJ filters, which is why those three libraries are used.
+type decoder struct {
+	comp      int
+	dictMax   uint32
+	blockSize uint32
+	src       bytes.Reader
+	zr        io.ReadCloser
+	xr        *xz.Reader
+	zd        *zstd.Decoder
+}
+
+func newDecoder(comp int, blockSize uint32) *decoder {
+	return &decoder{comp: comp, dictMax: max(blockSize, 1<<20), blockSize: blockSize}
+}
+
+// decode decompresses src into buf (reused) and returns at most max bytes.
+func (d *decoder) decode(buf, src []byte, max int) ([]byte, error) {
+	if cap(buf) < max {
+		buf = make([]byte, max)
+	}
+	buf = buf[:max]
+	switch d.comp {
+	case compGzip:
+		return d.stream(buf, d.zlib, src)
+	case compXZ:
+		return d.stream(buf, d.xz, src)
+	case compLZMA:
+		return d.lzma(buf, src)
+	case compLZO:
+		n, err := lzo.Decompress(src, buf)
+		if err != nil {
+			return nil, fmt.Errorf("lzo: %w", err)
+		}
+		return buf[:n], nil
+	case compLZ4:
+		n, err := lz4.UncompressBlock(src, buf)
+		if err != nil {
+			return nil, fmt.Errorf("lz4: %w", err)
+		}
+		return buf[:n], nil
+	case compZstd:
+		if d.zd == nil {
+			var err error
+			d.zd, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(d.dictMax)), zstd.WithDecoderLowmem(true))
+			if err != nil {
+				return nil, err
+			}
+		}
+		out, err := d.zd.DecodeAll(src, buf[:0])
+		if err != nil {
+			return nil, fmt.Errorf("zstd: %w", err)
+		}
+		if len(out) > max {
+			return nil, errTooBig
+		}
+		return out, nil
+	case compAuto:
+		// 2.x/3.x: zlib has a checked two-byte header; anything else is
+		// a vendor LZMA block.
+		if len(src) >= 2 && src[0]&0x0F == 8 && (uint16(src[0])<<8|uint16(src[1]))%31 == 0 {
+			return d.stream(buf, d.zlib, src)
+		}
+		return d.lzma(buf, src)
+	}
+	return nil, fmt.Errorf("compressor %d", d.comp)
+}
+
+// stream runs a stream decoder over src and fills buf, refusing more.
+func (d *decoder) stream(buf []byte, open func() (io.Reader, error), src []byte) ([]byte, error) {
+	d.src.Reset(src)
+	r, err := open()
+	if err != nil {
+		return nil, err
+	}
+	n, err := fill(r, buf)
+	if err != nil {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+// fill reads r to its end into buf; a stream longer than buf is an error.
+func fill(r io.Reader, buf []byte) (int, error) {
+	n, idle := 0, 0
+	var one [1]byte
+	for idle < 100 {
+		p := buf[n:]
+		if len(p) == 0 {
+			p = one[:]
+		}
+		m, err := r.Read(p)
+		if m > 0 && len(buf) == n {
+			return n, errTooBig
+		}
+		n += m
+		switch {
+		case err == io.EOF:
+			return n, nil
+		case err != nil:
+			return n, err
+		case m == 0:
+			idle++
+		}
+	}
+	return n, io.ErrNoProgress
+}
+
+func (d *decoder) zlib() (io.Reader, error) {
+	if d.zr == nil {
+		zr, err := zlib.NewReader(&d.src)
+		if err != nil {
+			return nil, fmt.Errorf("zlib: %w", err)
+		}
+		d.zr = zr
+		return zr, nil
+	}
+	if err := d.zr.(zlib.Resetter).Reset(&d.src, nil); err != nil {
+		return nil, fmt.Errorf("zlib: %w", err)
+	}
+	return d.zr, nil
+}
+
+func (d *decoder) xz() (io.Reader, error) {
+	var err error
+	if d.xr == nil {
+		d.xr, err = xz.NewReader(&d.src, d.dictMax)
+	} else {
+		err = d.xr.Reset(&d.src)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("xz: %w", err)
+	}
+	d.xr.Multistream(false)
+	return d.xr, nil
+}
+
+// lzma decodes an lzma-alone block (what mksquashfs -comp lzma and sqlzma
+// write) or, when the block starts with the range coder's zero byte, the raw
+// LZMA of DD-WRT and Broadcom builds, which has no header: their encoder
+// used the defaults lc=3 lp=0 pb=2 with a dictionary of the block size.
+func (d *decoder) lzma(buf, src []byte) ([]byte, error) {
+	var hdr []byte
+	if len(src) > 0 && src[0] == 0 {
+		hdr = make([]byte, 13)
+		hdr[0] = 0x5D
+		binary.LittleEndian.PutUint32(hdr[1:], d.blockSize) // a block never reaches further back
+		binary.LittleEndian.PutUint64(hdr[5:], ^uint64(0))
+	}
+	d.src.Reset(src)
+	r, err := lzma.ReaderConfig{DictCap: int(d.dictMax) * 8}.NewReader(io.MultiReader(bytes.NewReader(hdr), &d.src))
+	if err != nil {
+		return nil, fmt.Errorf("lzma: %w", err)
+	}
+	n, err := fill(r, buf)
+	if err != nil {
+		return nil, fmt.Errorf("lzma: %w", err)
+	}
+	return buf[:n], nil
+}

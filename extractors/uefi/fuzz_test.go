@@ -1,0 +1,50 @@
+package uefi
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/fwstar/fwstar/extractors/sinktest"
+	"github.com/fwstar/fwstar/samples"
+)
+
+// FuzzExtract is seeded with the corpus image's SEC volume and a volume
+// nesting it twice, when the corpus is present, and with testdata/fuzz.
+func FuzzExtract(f *testing.F) {
+	if _, err := os.Stat(filepath.Join(samples.CorpusDir(), "debian12-ovmf-x64.fd")); err == nil {
+		sec := secVolume(f)
+		f.Add(sec)
+		f.Add(wrap(sec, wrap(sec, sec)))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := bytes.NewReader(b)
+		c, err := Handler{}.Identify(r, 0, int64(len(b)))
+		if err != nil {
+			return
+		}
+		if c.End <= 0 || c.End > int64(len(b)) {
+			t.Fatalf("bad chunk [0,%d) of %d", c.End, len(b))
+		}
+		s := sinktest.NewSink(false)
+		s.MaxBytes = 4 << 20
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		Handler{}.Extract(ctx, r, c, s)
+	})
+}
+
+// FuzzDecompress runs the EFI/Tiano and LZMA decoders on arbitrary input.
+func FuzzDecompress(f *testing.F) {
+	f.Add([]byte{8, 0, 0, 0, 16, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}, uint16(16))
+	f.Add([]byte{0x5D, 0, 0, 0x40, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2}, uint16(16))
+	f.Fuzz(func(t *testing.T, b []byte, n uint16) {
+		decompressEFI(b, int64(n))
+		decompressTiano(b, int64(n))
+		decompressLZMA(b, 1<<20)
+		unBCJx86(bytes.Clone(b))
+	})
+}
