@@ -108,6 +108,7 @@ func Scan(ctx context.Context, image string, o Options) (*report.Report, error) 
 	}
 	r.Sort()
 	r.Scores = scoring.Score(schemes, r.Findings, r.Facts, scoring.Context{OS: len(t.RootFSes()) > 0})
+	r.EN303645 = scoring.EN303645(r.Scores[0], schemes[0])
 	return r, nil
 }
 
@@ -118,6 +119,7 @@ func Rescore(r *report.Report, hasOS bool) error {
 		return err
 	}
 	r.Scores = scoring.Score(schemes, r.Findings, r.Facts, scoring.Context{OS: hasOS})
+	r.EN303645 = scoring.EN303645(r.Scores[0], schemes[0])
 	return nil
 }
 

@@ -34,6 +34,7 @@ type Report struct {
 	Findings        []model.Finding       `json:"findings"`
 	Facts           []model.Fact          `json:"facts"`
 	Scores          []*scoring.Result     `json:"scores"`
+	EN303645        []scoring.Provision   `json:"en303645"`
 	Suppressed      []Suppressed          `json:"suppressed,omitempty"`
 	Problems        []Problem             `json:"problems"`
 }

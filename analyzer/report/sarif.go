@@ -68,7 +68,8 @@ func (sarifRenderer) Render(w io.Writer, r *Report, o Options) error {
 			msg += " (" + f.Evidence[0].Path + ")"
 		}
 		res := run.CreateResultForRule(f.RuleID).WithLevel(sarifLevel(f.Severity)).WithMessage(sarif.NewTextMessage(msg))
-		res.AddPartialFingerprint("fwstarFindingId/v1", f.ID)
+		// AddPartialFingerprint writes to a nil map in go-sarif v3.3.1; set the map whole.
+		res.WithPartialFingerprints(map[string]string{"fwstarFindingId/v1": f.ID})
 		for _, e := range f.Evidence {
 			phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
 			if !strings.Contains(e.Path, "@0x") && e.Offset >= 0 {

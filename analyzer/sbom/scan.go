@@ -193,10 +193,10 @@ func (s *scanner) scanFile(t *model.Tree, f *model.File, covered []span, buf []b
 	n, _ := r.ReadAt(head, 0)
 	head = head[:n]
 	isELF := bytes.HasPrefix(head, []byte("\x7fELF"))
-	// Text files (scripts, documentation, configuration) often mention
-	// versions of other software; only binaries, and files a fingerprint
-	// names, are searched.
-	st.binary = isELF || bytes.IndexByte(head, 0) >= 0
+	// Text files (scripts, documentation, configuration) and message
+	// catalogs often mention versions of other software; only binaries,
+	// and files a fingerprint names, are searched.
+	st.binary = isELF || (bytes.IndexByte(head, 0) >= 0 && !isMessageCatalog(head))
 	for _, fp := range s.fps {
 		if fp.InFiles(f.Name()) {
 			st.inFiles[fp] = true
@@ -269,7 +269,7 @@ func (s *scanner) scanBlock(st *fileState, b []byte, base, skip int64) {
 			off := base + int64(lo+at)
 			st.add(pt.fp, v, model.MethodString, conf, model.Evidence{
 				Path: st.f.Path, Offset: off, Length: int64(len(v)), SHA256: st.f.Entry.SHA256,
-				Excerpt: excerpt(b[lo:hi]),
+				Excerpt: excerpt(b[max(lo, min(i, lo+at)-48):min(hi, max(i+len(pt.kw), lo+at+len(v))+48)]),
 			})
 		}
 	}
@@ -388,3 +388,8 @@ func goBuildInfo(f *model.File, r *os.File) (out []*pkgEntry) {
 	return out
 }
 
+
+// isMessageCatalog tells a GNU gettext .mo file by its magic, either order.
+func isMessageCatalog(head []byte) bool {
+	return bytes.HasPrefix(head, []byte{0xde, 0x12, 0x04, 0x95}) || bytes.HasPrefix(head, []byte{0x95, 0x04, 0x12, 0xde})
+}

@@ -107,7 +107,7 @@ func spdxPurpose(t string) string {
 	case "application":
 		return "APPLICATION"
 	case "operating-system":
-		return "OPERATING-SYSTEM"
+		return "OPERATING_SYSTEM"
 	case "firmware":
 		return "FIRMWARE"
 	}

@@ -49,3 +49,27 @@ func TestVerdicts(t *testing.T) {
 		}
 	}
 }
+
+func TestEN303645View(t *testing.T) {
+	ss, _ := criteria.Load()
+	empty := model.Finding{ID: "a", Severity: model.Critical, Criteria: []string{"S1.1-02"}}
+	res := Score(ss, []model.Finding{empty}, nil, Context{OS: true})
+	view := EN303645(res[0], ss[0])
+	got := map[string]string{}
+	var order []string
+	for _, p := range view {
+		got[p.ID] = p.Verdict
+		order = append(order, p.ID)
+		if p.Confirmed {
+			t.Errorf("%s claims a confirmed mapping", p.ID)
+		}
+	}
+	if got["5.1-1"] != DoesNotConform || got["5.2-1"] != DocumentReview {
+		t.Errorf("5.1-1 %s, 5.2-1 %s", got["5.1-1"], got["5.2-1"])
+	}
+	for i := 1; i < len(order); i++ {
+		if !provisionLess(order[i-1], order[i]) {
+			t.Errorf("order: %s before %s", order[i-1], order[i])
+		}
+	}
+}

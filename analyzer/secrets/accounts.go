@@ -155,6 +155,27 @@ func (s *scan) shellsFor(f *model.File) map[string]account {
 	return m
 }
 
+// shadowFor reads the shadow file beside a passwd file.
+func (s *scan) shadowFor(f *model.File) map[string]account {
+	name := "shadow"
+	if strings.HasSuffix(f.Base(), "-") {
+		name = "shadow-"
+	}
+	sf := s.tree.Lookup(f, name)
+	if sf == nil || !sf.Regular() {
+		return nil
+	}
+	b, err := s.tree.ReadFile(sf, s.opt.MaxFile)
+	if err != nil {
+		return nil
+	}
+	m := map[string]account{}
+	for _, a := range parseAccounts(b, true) {
+		m[a.Name] = a
+	}
+	return m
+}
+
 func (s *scan) shadow(f *model.File, b []byte) {
 	users := s.shellsFor(f)
 	for _, a := range parseAccounts(b, true) {
@@ -167,9 +188,14 @@ func (s *scan) shadow(f *model.File, b []byte) {
 }
 
 func (s *scan) passwd(f *model.File, b []byte) {
+	shadow := s.shadowFor(f)
 	for _, a := range parseAccounts(b, false) {
 		login := loginShell(a.Shell)
-		if a.UID == 0 && a.Name != "root" && !locked(a.Pass) && login {
+		pass := a.Pass
+		if sh, ok := shadow[a.Name]; ok && pass == "x" {
+			pass = sh.Pass
+		}
+		if a.UID == 0 && a.Name != "root" && !locked(pass) && login {
 			ev := evidence(f, a.Offset, int64(len(a.Text)), a.Line, redactField(a))
 			fd := finding("extra-uid0-account", model.KindCredential, model.High, model.ConfHigh,
 				[]string{"S1.1-01", "S1.1-02"}, txtUID0, remUID0, a.Name, ev)
@@ -231,5 +257,5 @@ func (s *scan) password(f *model.File, a account, shell string, login, inPasswd 
 	if !login {
 		sev = model.High
 	}
-	s.queueGuess(&guessJob{hash: h, user: a.Name, sev: sev, ev: ev, props: props})
+	s.queueGuess(&guessJob{hash: h, key: a.Pass, user: a.Name, sev: sev, ev: ev, props: props})
 }

@@ -19,6 +19,7 @@ type matcher interface {
 // guessJob is one stored hash to try the default list against.
 type guessJob struct {
 	hash  matcher
+	key   string // the stored form: jobs with the same key and user share one search
 	slow  bool
 	user  string
 	sev   model.Severity
@@ -28,6 +29,7 @@ type guessJob struct {
 	rule         string
 	title, remed model.Text
 	criteria     []string
+	found        *credentials.Candidate // set by the worker that searched it
 }
 
 // slowGuesses is how many list entries a slow hash (bcrypt, yescrypt) gets:
@@ -90,14 +92,28 @@ func (s *scan) guessAll() {
 		}
 		return 1
 	})
+	// Backups (shadow-) repeat their hashes: search each once.
+	first := map[string]*guessJob{}
+	var dups []*guessJob
 	for _, j := range s.guesses {
 		if s.ctx.Err() != nil {
 			break
 		}
+		k := j.key + "\x00" + j.user
+		if j.key != "" && first[k] != nil {
+			dups = append(dups, j)
+			continue
+		}
+		first[k] = j
 		jobs <- j
 	}
 	close(jobs)
 	wg.Wait()
+	for _, j := range dups {
+		if f := first[j.key+"\x00"+j.user]; f.found != nil {
+			s.report(j, *f.found)
+		}
+	}
 }
 
 func (s *scan) guess(j *guessJob) {
@@ -105,35 +121,40 @@ func (s *scan) guess(j *guessJob) {
 		if s.ctx.Err() != nil {
 			return
 		}
-		if !j.hash.Match(c.Password) {
-			continue
+		if j.hash.Match(c.Password) {
+			j.found = &c
+			s.report(j, c)
+			return
 		}
-		props := maps.Clone(j.props)
-		if props == nil {
-			props = map[string]string{}
-		}
-		var titles []string
-		for _, id := range c.Sources {
-			if id == "user-name" {
-				titles = append(titles, "the account's own name")
-			} else {
-				titles = append(titles, s.rules.creds.SourceTitle(id))
-			}
-		}
-		props["list"] = strings.Join(titles, "; ")
-		props["list_ids"] = strings.Join(c.Sources, ",")
-		rule, title, remed, crit := "default-password", txtDefault, remDefault, critS02
-		if j.rule != "" {
-			rule, title, remed, crit = j.rule, j.title, j.remed, j.criteria
-		}
-		fd := finding(rule, model.KindCredential, j.sev, model.ConfHigh, crit, title, remed, keyOf(j.user, "cracked"), j.ev)
-		fd.Detail = model.Text{
-			EN: "The stored hash matches a password from: " + props["list"] + ".",
-			JA: "保存されたハッシュは次の一覧のパスワードと一致します: " + props["list"] + "。",
-		}
-		fd.Props = props
-		fd.Secret = c.Password
-		s.add(fd)
-		return
 	}
+}
+
+// report records a guessed password.
+func (s *scan) report(j *guessJob, c credentials.Candidate) {
+	props := maps.Clone(j.props)
+	if props == nil {
+		props = map[string]string{}
+	}
+	var titles []string
+	for _, id := range c.Sources {
+		if id == "user-name" {
+			titles = append(titles, "the account's own name")
+		} else {
+			titles = append(titles, s.rules.creds.SourceTitle(id))
+		}
+	}
+	props["list"] = strings.Join(titles, "; ")
+	props["list_ids"] = strings.Join(c.Sources, ",")
+	rule, title, remed, crit := "default-password", txtDefault, remDefault, critS02
+	if j.rule != "" {
+		rule, title, remed, crit = j.rule, j.title, j.remed, j.criteria
+	}
+	fd := finding(rule, model.KindCredential, j.sev, model.ConfHigh, crit, title, remed, keyOf(j.user, j.key, "cracked"), j.ev)
+	fd.Detail = model.Text{
+		EN: "The stored hash matches a password from: " + props["list"] + ".",
+		JA: "保存されたハッシュは次の一覧のパスワードと一致します: " + props["list"] + "。",
+	}
+	fd.Props = props
+	fd.Secret = c.Password
+	s.add(fd)
 }

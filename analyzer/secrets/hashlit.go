@@ -70,7 +70,7 @@ func (s *scan) hashLiterals(f *model.File, b []byte) {
 			[]string{"S1.1-02", "S1.1-11"}, txtHashLiteral, remHashLiteral, keyOf(lit), ev)
 		fd.Props, fd.Secret = props, lit
 		s.add(fd)
-		s.queueGuess(&guessJob{hash: h, sev: model.Critical, ev: ev, props: clone(props),
+		s.queueGuess(&guessJob{hash: h, key: lit, sev: model.Critical, ev: ev, props: clone(props),
 			rule: "hard-coded-password-hash-cracked", title: txtHashLiteralCracked, remed: remHashLiteral,
 			criteria: []string{"S1.1-02", "S1.1-11"}})
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fwstar/fwstar/analyzer/model"
+	"github.com/fwstar/fwstar/extractors/engine"
 	"github.com/fwstar/fwstar/rules/credentials"
 	rsecrets "github.com/fwstar/fwstar/rules/secrets"
 )
@@ -48,13 +49,18 @@ var loadRules = sync.OnceValues(func() (*ruleSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ruleSet{creds: creds, candidates: creds.Candidates(), patterns: pats}, nil
+	tk, err := rsecrets.TestKeys()
+	if err != nil {
+		return nil, err
+	}
+	return &ruleSet{creds: creds, candidates: creds.Candidates(), patterns: pats, testKeys: tk}, nil
 })
 
 type ruleSet struct {
 	creds      *credentials.List
 	candidates []credentials.Candidate
 	patterns   []*rsecrets.Rule
+	testKeys   map[string]rsecrets.TestKey
 }
 
 // scan is one run's state, shared by the workers.
@@ -69,7 +75,53 @@ type scan struct {
 	guesses  []*guessJob
 	keys     []*keyInfo  // private keys found, to pair with certificates
 	certs    []*certInfo // certificates found
-	bundles  map[string]int
+}
+
+// containers maps each file that extracted chunks cover (nearly) whole, an
+// archive or filesystem image whose files the tree lists anyway, to the
+// unknown chunks left in it. Scanning such a file whole would report every
+// secret twice, once in the container and once in the extracted file.
+func containers(t *model.Tree) map[string][]*engine.Chunk {
+	covered := map[string]int64{}
+	gaps := map[string][]*engine.Chunk{}
+	for _, c := range t.Manifest.Chunks {
+		switch {
+		case c.Kind == engine.KindKnown && len(c.Entries) > 0:
+			covered[c.Parent] += c.Size
+		case c.Kind == engine.KindUnknown:
+			gaps[c.Parent] = append(gaps[c.Parent], c)
+		}
+	}
+	out := map[string][]*engine.Chunk{}
+	for _, f := range t.Regular() {
+		if n := covered[f.Path]; n > 0 && n*10 >= f.Entry.Size*9 {
+			out[f.Path] = gaps[f.Path]
+		}
+	}
+	return out
+}
+
+// gaps scans the unknown chunks of a container for keys only: the rest of
+// it was extracted and is scanned file by file.
+func (s *scan) gaps(f *model.File, gaps []*engine.Chunk) {
+	if len(gaps) == 0 {
+		return
+	}
+	r, err := s.tree.Open(f)
+	if err != nil {
+		return
+	}
+	defer r.Close()
+	for _, c := range gaps {
+		if c.Size <= 0 || c.Size > s.opt.MaxFile {
+			continue
+		}
+		b := make([]byte, c.Size)
+		if _, err := r.ReadAt(b, c.Offset); err != nil {
+			continue
+		}
+		s.keysAt(f, b, c.Offset)
+	}
 }
 
 // RunWith scans the tree for credentials and secrets.
@@ -87,9 +139,9 @@ func RunWith(ctx context.Context, t *model.Tree, opt Options) ([]model.Finding, 
 	if opt.MaxFile <= 0 {
 		opt.MaxFile = defaultMaxFile
 	}
-	s := &scan{ctx: ctx, tree: t, opt: opt, rules: rs, bundles: map[string]int{}}
+	s := &scan{ctx: ctx, tree: t, opt: opt, rules: rs}
 
-	files := t.Regular()
+	unknown := containers(t)
 	work := make(chan *model.File)
 	var wg sync.WaitGroup
 	for range opt.Workers {
@@ -97,11 +149,15 @@ func RunWith(ctx context.Context, t *model.Tree, opt Options) ([]model.Finding, 
 		go func() {
 			defer wg.Done()
 			for f := range work {
-				s.file(f)
+				if gaps, ok := unknown[f.Path]; ok {
+					s.gaps(f, gaps)
+				} else {
+					s.file(f)
+				}
 			}
 		}()
 	}
-	for _, f := range files {
+	for _, f := range t.Regular() {
 		if ctx.Err() != nil {
 			break
 		}

@@ -109,7 +109,7 @@ func (s *scan) htpasswdLine(user, field string, ev func(string) model.Evidence, 
 	if h.Scheme.Weak() {
 		s.weak(ev(field), user, field, props)
 	}
-	s.queueGuess(&guessJob{hash: h, user: user, sev: model.Critical, ev: ev(field), props: props})
+	s.queueGuess(&guessJob{hash: h, key: field, user: user, sev: model.Critical, ev: ev(field), props: props})
 }
 
 // smbLine reads "name:uid:LM:NT:[flags]:LCT-...:". A field of

@@ -15,7 +15,6 @@ type Result struct {
 	Resets   []*Fact     `json:"resets"`
 	Identity []*Ident    `json:"identification"`
 	Limits   []*Fact     `json:"brute_force"` // login delays, retry limits
-	Problems []string    `json:"problems,omitempty"`
 	Systems  []SystemRef `json:"systems"`
 }
 

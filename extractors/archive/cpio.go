@@ -114,9 +114,9 @@ type cpioExtract struct {
 	r       io.ReaderAt
 	dst     extractors.Sink
 	format  cpioFormat
-	written map[inode]string   // hard-linked files already written, by inode
+	written map[inode]string        // hard-linked files already written, by inode
 	pending map[inode][]pendingLink // newc links seen before the one that carries the data
-	err     error              // first checksum mismatch; extraction goes on
+	err     error                   // first checksum mismatch; extraction goes on
 }
 
 func (x *cpioExtract) entry(h cpioHeader) error {
@@ -213,4 +213,3 @@ func (c *crcSum) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-

@@ -18,10 +18,10 @@ import (
 type cpioFormat int
 
 const (
-	cpioNewc cpioFormat = iota // "070701", hex fields, 4-byte alignment
-	cpioCRC                    // "070702", newc plus a sum of the data bytes
-	cpioODC                    // "070707", octal fields, no alignment
-	cpioBinLE                  // 0x71C7 little-endian, 16-bit fields, 2-byte alignment
+	cpioNewc  cpioFormat = iota // "070701", hex fields, 4-byte alignment
+	cpioCRC                     // "070702", newc plus a sum of the data bytes
+	cpioODC                     // "070707", octal fields, no alignment
+	cpioBinLE                   // 0x71C7 little-endian, 16-bit fields, 2-byte alignment
 	cpioBinBE
 )
 

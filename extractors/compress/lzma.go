@@ -95,7 +95,7 @@ var lzmaSuffixes = map[string]string{".lzma": "", ".tlz": ".tar"}
 // the bytes the range decoder consumed are the chunk.
 func (LZMA) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
 	cr := extractors.NewCountingReader(r, c.Start)
-	zr, err := lzma.ReaderConfig{DictCap: DictMax}.NewReader(cr)
+	zr, err := lzma.ReaderConfig{DictCap: int(dictMax)}.NewReader(cr)
 	if err != nil {
 		return c.Start, fmtErr("lzma", c.Start, err)
 	}

@@ -45,15 +45,14 @@ type lzopHeader struct {
 }
 
 func readLzopHeader(w *window, off int64) (lzopHeader, error) {
-	b, err := w.at(off, 64)
+	// The fixed part is at most 38 bytes (version 0x0940 with a filter);
+	// the name and the checksum follow it.
+	b, err := w.at(off, 38)
 	if err != nil {
-		if b, err = w.at(off, int(min(64, w.size-off))); err != nil {
-			return lzopHeader{}, err
-		}
+		return lzopHeader{}, err
 	}
-	b = bytes.Clone(b)
-	if len(b) < 9+25 || !bytes.Equal(b[:9], lzopMagic) {
-		return lzopHeader{}, fmt.Errorf("short header")
+	if !bytes.Equal(b[:9], lzopMagic) {
+		return lzopHeader{}, fmt.Errorf("bad magic")
 	}
 	version := binary.BigEndian.Uint16(b[9:])
 	if version < 0x0900 {
@@ -80,9 +79,6 @@ func readLzopHeader(w *window, off int64) (lzopHeader, error) {
 	p += 8 // mode, mtime low
 	if version >= 0x0940 {
 		p += 4 // mtime high
-	}
-	if p+1 > len(b) {
-		return lzopHeader{}, fmt.Errorf("short header")
 	}
 	nl := int(b[p])
 	p++
@@ -178,10 +174,7 @@ func (l *lzopReader) block() error {
 	if usize > lzopMaxBlock || csize > usize || csize == 0 {
 		return l.fail("block sizes %d/%d", csize, usize)
 	}
-	sums := []uint32{}
-	if hl > 8 {
-		sums = append(sums, binary.BigEndian.Uint32(hb[8:]))
-	}
+	dsum, hasDsum := binary.BigEndian.Uint32(hb[8:]), hl > 8
 	// The compressed data has its own checksum only when it was compressed.
 	var csum []byte
 	if csize < usize && l.flags&(lzopAdler32C|lzopCRC32C) != 0 {
@@ -212,7 +205,7 @@ func (l *lzopReader) block() error {
 		}
 		out = l.out[:usize]
 	}
-	if len(sums) > 0 && l.sum(out, lzopAdler32D) != sums[0] {
+	if hasDsum && l.sum(out, lzopAdler32D) != dsum {
 		return l.fail("data checksum")
 	}
 	l.pos += int64(hl) + int64(csize)

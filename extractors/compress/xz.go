@@ -15,6 +15,9 @@ import (
 // and two workers decoding hostile headers cannot take more than 256 MiB.
 const DictMax = 128 << 20
 
+// dictMax is DictMax; fuzz targets lower it so that each run stays fast.
+var dictMax uint32 = DictMax
+
 // XZ handles .xz streams, concatenated streams and stream padding. It decodes
 // with therootcompany/xz (XZ Embedded in Go), which supports the BCJ filters
 // (x86, ARM, ARM-Thumb, PowerPC, SPARC, IA-64) and delta that kernels and
@@ -63,7 +66,7 @@ func (XZ) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst ex
 		}
 		return c.Start
 	}
-	zr, err := xz.NewReader(in, DictMax)
+	zr, err := xz.NewReader(in, dictMax)
 	if err != nil {
 		return c.Start, fmtErr("xz", c.Start, err)
 	}

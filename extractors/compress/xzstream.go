@@ -114,7 +114,7 @@ func xzStreamEnd(w *window, off int64) (end int64, blocks int, err error) {
 	}
 	// Footer: CRC32, backward size, flags equal to the header's, "YZ".
 	f = f[4:]
-	backward := (int64(binary.LittleEndian.Uint32(f[4:]))+1)*4
+	backward := (int64(binary.LittleEndian.Uint32(f[4:])) + 1) * 4
 	if crc32.ChecksumIEEE(f[4:10]) != binary.LittleEndian.Uint32(f) || f[8] != 0 || f[9] != check ||
 		f[10] != 'Y' || f[11] != 'Z' || backward != pos+4-idx {
 		return 0, 0, errXZ

@@ -207,8 +207,17 @@ func (r *run) scanBlob(j job) {
 			if hint.Name != "" {
 				hintNames[hint.Offset] = hint.Name
 			}
+			// A named format is tried even without its magic (lzma-alone has
+			// none worth the name). Otherwise the handlers whose magic is
+			// there come first; only when none is, every handler is asked,
+			// since the header says something starts here (DD-WRT's kernel is
+			// LZMA with properties no magic list covers).
 			if i, ok := e.byName[hint.Format]; ok {
 				cands = append(cands, candidate{start: hint.Offset, h: i})
+			} else if hs := e.sig.at(f, hint.Offset, size, e.handlers); len(hs) > 0 {
+				for _, i := range hs {
+					cands = append(cands, candidate{start: hint.Offset, h: i})
+				}
 			} else {
 				for i := range e.handlers {
 					cands = append(cands, candidate{start: hint.Offset, h: i})
@@ -238,7 +247,7 @@ func (r *run) extract(j job, h extractors.Handler, f *os.File, size int64, ch ex
 	if l.Depth() > r.e.Limits.Depth {
 		rec.Limit, rec.Error = "depth", fmt.Sprintf("nesting deeper than %d; not extracted", r.e.Limits.Depth)
 		if end < 0 {
-			return nil, 0, false
+			end = ch.Start + 1 // only decoding could tell where it ends
 		}
 		rec.Size = end - ch.Start
 		return rec, end, true
@@ -266,7 +275,11 @@ func (r *run) extract(j job, h extractors.Handler, f *os.File, size int64, ch ex
 			os.RemoveAll(filepath.Join(r.out, rec.Dir))
 			return nil, 0, false
 		}
-		end = size
+		// It stopped (corrupt, or a budget) before its end was known: keep
+		// what it gave and scan on right after its start, so that nothing
+		// behind it is lost; its undecoded bytes show as unknown.
+		end = ch.Start + 1
+		rec.Info += " (end unknown: the stream stopped early)"
 	}
 	rec.Size = end - ch.Start
 	if xerr != nil {
@@ -308,10 +321,7 @@ func (r *run) extract(j job, h extractors.Handler, f *os.File, size int64, ch ex
 // gaps records the bytes between chunks as unknown or padding.
 func (r *run) gaps(j job, f *os.File, size int64, found []*Chunk, hints map[int64]string) {
 	pos := int64(0)
-	add := func(from, to int64) {
-		if to <= from {
-			return
-		}
+	record := func(from, to int64) {
 		ent, pad := regionStats(f, from, to-from)
 		kind := KindUnknown
 		if pad {
@@ -322,6 +332,18 @@ func (r *run) gaps(j job, f *os.File, size int64, found []*Chunk, hints map[int6
 		r.mu.Lock()
 		r.chunks = append(r.chunks, c)
 		r.mu.Unlock()
+	}
+	add := func(from, to int64) {
+		for _, run := range paddingRuns(f, from, to) {
+			if run[0] > from {
+				record(from, run[0])
+			}
+			record(run[0], run[1])
+			from = run[1]
+		}
+		if to > from {
+			record(from, to)
+		}
 	}
 	for _, c := range found {
 		add(pos, c.Offset)

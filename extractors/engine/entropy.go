@@ -37,3 +37,41 @@ func regionStats(r io.ReaderAt, off, n int64) (entropy float64, padding bool) {
 	padding = hist[0] == n || hist[0xFF] == n
 	return entropy, padding
 }
+
+// minPadding is the shortest run of 0x00 or 0xFF reported as padding of its
+// own inside an unclaimed region; shorter runs are part of the data.
+const minPadding = 512
+
+// paddingRuns returns the [start, end) runs of one repeated 0x00 or 0xFF byte
+// of at least minPadding bytes inside [from, to), reading the region once.
+func paddingRuns(r io.ReaderAt, from, to int64) [][2]int64 {
+	var runs [][2]int64
+	buf := make([]byte, min(64<<10, max(to-from, 0)))
+	runStart, runByte := int64(-1), byte(0)
+	flush := func(end int64) {
+		if runStart >= 0 && end-runStart >= minPadding {
+			runs = append(runs, [2]int64{runStart, end})
+		}
+		runStart = -1
+	}
+	for off := from; off < to; {
+		n, err := r.ReadAt(buf[:min(int64(len(buf)), to-off)], off)
+		for i, b := range buf[:n] {
+			switch {
+			case runStart >= 0 && b == runByte:
+			case b == 0x00 || b == 0xFF:
+				flush(off + int64(i))
+				runStart, runByte = off+int64(i), b
+			default:
+				flush(off + int64(i))
+			}
+		}
+		off += int64(n)
+		if err != nil || n == 0 {
+			to = off
+			break
+		}
+	}
+	flush(to)
+	return runs
+}

@@ -51,14 +51,11 @@ const scanWindow = 4 << 20
 // scan returns the candidates of a blob sorted by start, then by priority.
 func (s *signatures) scan(r io.ReaderAt, size int64) []candidate {
 	var out []candidate
-	buf := make([]byte, scanWindow+s.maxLen)
+	buf := make([]byte, min(size, scanWindow)+int64(s.maxLen))
 	for base := int64(0); base < size; base += scanWindow {
 		n, _ := r.ReadAt(buf, base)
 		w := buf[:n]
-		limit := n
-		if limit > scanWindow {
-			limit = scanWindow // the overlap is scanned by the next window
-		}
+		limit := min(n, scanWindow) // the overlap is scanned by the next window
 		for i := 0; i+1 < n && i < limit; i++ {
 			if !s.first[w[i]] {
 				continue
@@ -88,4 +85,20 @@ func sortCandidates(c []candidate) {
 		}
 		return c[i].h < c[j].h
 	})
+}
+
+// at returns the handlers with a magic present for a chunk starting at off:
+// the candidates of a header's hint that names no format.
+func (s *signatures) at(r io.ReaderAt, off, size int64, hs []extractors.Handler) []int {
+	var out []int
+	for i, h := range hs {
+		for _, m := range h.Magics() {
+			b, err := extractors.ReadAt(r, off+m.Offset, len(m.Bytes), size)
+			if err == nil && bytes.Equal(b, m.Bytes) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
 }

@@ -20,7 +20,6 @@ type fitImage struct {
 	Type, Arch, OS, Comp       string
 	Off, Len                   int64 // the data, relative to the FDT start
 	Hashes                     []fitHash
-	Signatures                 []fitSig
 	external, position, inline bool
 	Bad                        string // why the data cannot be carved
 }
@@ -94,9 +93,7 @@ func parseFIT(root *Node, total, avail int64) (*fit, error) {
 					im.Hashes = append(im.Hashes, fitHash{Algo: c.String("algo"), Value: v.Value})
 				}
 			case strings.HasPrefix(c.Name, "signature"):
-				s := sigOf(c, "images/"+n.Name)
-				im.Signatures = append(im.Signatures, s)
-				f.Signatures = append(f.Signatures, s)
+				f.Signatures = append(f.Signatures, sigOf(c, "images/"+n.Name))
 			}
 		}
 		f.Images = append(f.Images, im)

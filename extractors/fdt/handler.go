@@ -84,7 +84,10 @@ func (Handler) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error
 	compat := p.root.Strings("compatible")
 	c.Attrs["fdt.model"] = model
 	c.Attrs["fdt.compatible"] = strings.Join(compat, ",")
-	c.Info = fmt.Sprintf("device tree v%d, model %q", p.h.Version, model)
+	c.Info = fmt.Sprintf("device tree v%d", p.h.Version)
+	if model != "" {
+		c.Info += fmt.Sprintf(", model %q", model)
+	}
 	// A U-Boot control DTB carries the public keys it verifies FITs with.
 	if sig := p.root.Child("signature"); sig != nil {
 		var keys []string

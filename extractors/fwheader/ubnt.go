@@ -40,10 +40,10 @@ func (UBNT) Magics() []extractors.Magic {
 }
 
 type ubntPart struct {
-	Name             string
-	Data, Size       int64  // data offset from the image start, data size
-	CRC              string // the check's verdict, when asked for
-	Mem, Base, Entry uint32
+	Name       string
+	Data, Size int64  // data offset from the image start, data size
+	CRC        string // the check's verdict, when asked for
+	Mem, Entry uint32
 }
 
 // parseUBNT walks the parts. Parts only move forward: each starts where the
@@ -86,7 +86,7 @@ func parseUBNT(ctx context.Context, r io.ReaderAt, off, size int64) (version str
 			return version, parts, pos, fmt.Errorf("part %q of %d bytes past the end", cstr(p[4:20]), ds)
 		}
 		part := ubntPart{Name: cstr(p[4:20]), Data: pos + ubntPartHdr - off, Size: ds,
-			Mem: be.Uint32(p[0x20:]), Base: be.Uint32(p[0x28:]), Entry: be.Uint32(p[0x2c:])}
+			Mem: be.Uint32(p[0x20:]), Entry: be.Uint32(p[0x2c:])}
 		if ctx != nil {
 			crcb, _ := extractors.ReadAt(r, pos+ubntPartHdr+ds, 4, size)
 			h := crc32.NewIEEE()
@@ -112,6 +112,7 @@ func (UBNT) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 	for _, p := range parts {
 		names = append(names, p.Name)
 		c.Attrs["ubnt.part."+p.Name+".size"] = strconv.FormatInt(p.Size, 10)
+		c.Attrs["ubnt.part."+p.Name+".load"] = hexAttr(p.Mem)
 		c.Attrs["ubnt.part."+p.Name+".entry"] = hexAttr(p.Entry)
 		c.Hints = append(c.Hints, extractors.Hint{Offset: off + p.Data, Name: p.Name})
 	}

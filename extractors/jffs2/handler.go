@@ -64,6 +64,11 @@ func (Handler) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, d
 	if im == nil {
 		return c.Start, err
 	}
+	// Cleanmarkers alone are no file system: tools such as OpenWrt's mtd
+	// carry one as a constant, and the signature pass finds it there.
+	if len(im.files) == 0 && len(im.dirents) == 0 {
+		return c.Start, extractors.NotFormat("jffs2", "no inode or dirent node")
+	}
 	dst.Note("jffs2.nodes", fmt.Sprint(im.nodes))
 	if im.bad > 0 {
 		dst.Note("jffs2.bad_nodes", fmt.Sprint(im.bad))

@@ -22,19 +22,12 @@ const (
 	stHeaderInvalid      = 0x20
 )
 
-// File types.
+// File types that change how a file is read.
 const (
-	ftRaw      = 0x01
-	ftFreeform = 0x02
-	ftFVImage  = 0x0B
-	ftPad      = 0xF0
+	ftRaw     = 0x01 // no sections
+	ftFVImage = 0x0B
+	ftPad     = 0xF0
 )
-
-var fileTypeNames = map[byte]string{
-	0x01: "raw", 0x02: "freeform", 0x03: "sec-core", 0x04: "pei-core", 0x05: "dxe-core", 0x06: "peim",
-	0x07: "driver", 0x08: "combined-peim-driver", 0x09: "application", 0x0A: "mm", 0x0B: "fv-image",
-	0x0C: "combined-mm-dxe", 0x0D: "mm-core", 0x0E: "mm-standalone", 0x0F: "mm-core-standalone", 0xF0: "pad",
-}
 
 type ffsFile struct {
 	Name       GUID

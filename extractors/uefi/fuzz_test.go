@@ -12,9 +12,12 @@ import (
 	"github.com/fwstar/fwstar/samples"
 )
 
-// FuzzExtract is seeded with the corpus image's SEC volume and a volume
-// nesting it twice, when the corpus is present, and with testdata/fuzz.
+// FuzzExtract is seeded with the NVRAM fixture and, when the corpus is
+// present, its SEC volume and a volume nesting it twice.
 func FuzzExtract(f *testing.F) {
+	if b, err := os.ReadFile("testdata/vars-ms.fd"); err == nil {
+		f.Add(b)
+	}
 	if _, err := os.Stat(filepath.Join(samples.CorpusDir(), "debian12-ovmf-x64.fd")); err == nil {
 		sec := secVolume(f)
 		f.Add(sec)

@@ -67,6 +67,7 @@ func (Handler) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, d
 	dst.Note("uefi.files", strconv.Itoa(s.Files))
 	dst.Note("uefi.pe32", strconv.Itoa(s.PE))
 	dst.Note("uefi.te", strconv.Itoa(s.TE))
+	dst.Note("uefi.raw", strconv.Itoa(s.Raw))
 	if s.Variables > 0 {
 		dst.Note("uefi.nvram.variables", strconv.Itoa(s.Variables))
 	}

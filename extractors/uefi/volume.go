@@ -8,7 +8,7 @@ import (
 // EFI_FIRMWARE_VOLUME_HEADER (PI vol. 3, 3.2.1): the signature sits at 0x28.
 const (
 	fvSigOffset   = 0x28
-	fvMinHeader   = 0x48 // fixed part plus one block map entry and its terminator
+	fvMinHeader   = 0x48  // fixed part plus one block map entry and its terminator
 	fvEraseOnes   = 0x800 // EFI_FVB2_ERASE_POLARITY: erased flash reads 0xFF
 	maxBlockEntry = 1024
 )
@@ -19,14 +19,14 @@ type volume struct {
 	Attributes uint32
 	HeaderLen  uint16
 	Revision   uint8
-	Name       *GUID // from the extended header, when there is one
 	Blocks     uint64 // bytes the block map covers
-	DataOff    int    // where the first file may start
+	ExtOff     int    // the extended header, 0 if none
+	DataOff    int    // where the first file may start, once extHeader ran
 	Erase      byte   // 0xFF or 0x00
 }
 
 // parseVolume reads a volume header at the start of b, which holds at least
-// the header; have is how many bytes of the volume are present.
+// the header.
 func parseVolume(b []byte) (*volume, error) {
 	le := binary.LittleEndian
 	if len(b) < fvMinHeader || string(b[fvSigOffset:fvSigOffset+4]) != "_FVH" {
@@ -65,27 +65,22 @@ func parseVolume(b []byte) (*volume, error) {
 	if v.Attributes&fvEraseOnes != 0 {
 		v.Erase = 0xFF
 	}
-	v.DataOff = int(v.HeaderLen)
-	if ext := int(le.Uint16(b[0x34:])); ext != 0 {
-		// EFI_FIRMWARE_VOLUME_EXT_HEADER: FvName, ExtHeaderSize; it lies in
-		// the data area, so the caller checks it against the volume bytes.
-		v.DataOff = -ext
-	}
+	// EFI_FIRMWARE_VOLUME_EXT_HEADER (FvName, ExtHeaderSize) lies in the
+	// data area, so extHeader checks it against the volume bytes.
+	v.ExtOff = int(le.Uint16(b[0x34:]))
 	return v, nil
 }
 
 // extHeader completes DataOff once the volume bytes are at hand.
 func (v *volume) extHeader(b []byte) error {
-	if v.DataOff >= 0 {
-		v.DataOff = align(v.DataOff, 8)
+	if v.ExtOff == 0 {
+		v.DataOff = align(int(v.HeaderLen), 8)
 		return nil
 	}
-	ext := -v.DataOff
+	ext := v.ExtOff
 	if ext < int(v.HeaderLen) || ext+20 > len(b) {
 		return fmt.Errorf("extended header at 0x%X out of range", ext)
 	}
-	g := guidAt(b[ext:])
-	v.Name = &g
 	size := int(binary.LittleEndian.Uint32(b[ext+16:]))
 	if size < 20 || size > len(b)-ext {
 		return fmt.Errorf("extended header size %d", size)

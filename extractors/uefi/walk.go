@@ -16,7 +16,7 @@ import (
 const (
 	maxDepth = 32
 	// maxInflated bounds the bytes decompressed in memory per chunk.
-	maxInflated = 512 << 20
+	maxInflated = 256 << 20
 )
 
 // walker walks one top-level volume and everything nested in it.
@@ -36,10 +36,9 @@ type stats struct {
 // fileCtx gathers what a file's sections say, so modules can be named by the
 // UI section that follows them.
 type fileCtx struct {
-	f       ffsFile
-	ui      string
-	version string
-	images  []image
+	f      ffsFile
+	ui     string
+	images []image
 }
 
 type image struct {
@@ -159,10 +158,6 @@ func (w *walker) sections(fc *fileCtx, b []byte, depth int, where string) error 
 			}
 		case secUI:
 			fc.ui = ucs2(s.Body)
-		case secVersion:
-			if len(s.Body) >= 2 {
-				fc.version = ucs2(s.Body[2:])
-			}
 		case secFVImage:
 			if err := w.volume(s.Body, depth+1, at); err != nil {
 				return err
@@ -175,7 +170,7 @@ func (w *walker) sections(fc *fileCtx, b []byte, depth int, where string) error 
 			if err := w.guided(fc, b[off-s.Size:off], s, depth+1, at); err != nil {
 				return err
 			}
-		case secDisposable, secDXEDepex, secPEIDepex, secMMDepex:
+		case secDisposable, secDXEDepex, secPEIDepex, secMMDepex, secVersion:
 		default:
 			w.problem("%s: section type 0x%02X not known", at, s.Type)
 		}
@@ -196,7 +191,8 @@ func (w *walker) compressed(fc *fileCtx, s section, depth int, where string) err
 	case 0:
 	case 1:
 		if n > w.budget() {
-			return &extractors.LimitError{Limit: "ratio", Value: maxInflated}
+			w.problem("%s: %d bytes declared, over the %d-byte decompression budget", where, n, w.budget())
+			return nil
 		}
 		out, err := decompressEFI(data, n)
 		w.inflated += int64(len(out))
@@ -246,7 +242,8 @@ func (w *walker) guided(fc *fileCtx, raw []byte, s section, depth int, where str
 		}
 		n := int64(binary.LittleEndian.Uint32(data[4:]))
 		if n > w.budget() {
-			return &extractors.LimitError{Limit: "ratio", Value: maxInflated}
+			w.problem("%s: %d bytes declared, over the %d-byte decompression budget", where, n, w.budget())
+			return nil
 		}
 		out, err := decompressTiano(data, n)
 		w.inflated += int64(len(out))

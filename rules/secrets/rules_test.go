@@ -48,3 +48,10 @@ func TestEntropy(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+func TestTestKeys(t *testing.T) {
+	m, err := TestKeys()
+	if err != nil || len(m) != 4 {
+		t.Fatalf("%d keys, %v", len(m), err)
+	}
+}

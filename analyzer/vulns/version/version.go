@@ -33,7 +33,7 @@ func Compare(a, b string) int {
 	}
 	ta, tb := tokens(ra), tokens(rb)
 	for i := 0; ; i++ {
-		var x, y token
+		x, y := token{kind: end}, token{kind: end}
 		if i < len(ta) {
 			x = ta[i]
 		}

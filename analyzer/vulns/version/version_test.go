@@ -111,11 +111,18 @@ func TestCompareTransitive(t *testing.T) {
 	for _, p := range ordered {
 		all = append(all, p.older, p.newer)
 	}
-	for _, a := range all {
-		for _, b := range all {
-			for _, c := range all {
-				if Compare(a, b) < 0 && Compare(b, c) < 0 && Compare(a, c) >= 0 {
-					t.Fatalf("not transitive: %q < %q < %q but Compare(a, c) = %d", a, b, c, Compare(a, c))
+	cmp := make([][]int, len(all))
+	for i, a := range all {
+		cmp[i] = make([]int, len(all))
+		for j, b := range all {
+			cmp[i][j] = Compare(a, b)
+		}
+	}
+	for i := range all {
+		for j := range all {
+			for k := range all {
+				if cmp[i][j] < 0 && cmp[j][k] < 0 && cmp[i][k] >= 0 {
+					t.Fatalf("not transitive: %q < %q < %q", all[i], all[j], all[k])
 				}
 			}
 		}

@@ -1,0 +1,221 @@
+package engine_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fwstar/fwstar/extractors/engine"
+)
+
+func extract(t *testing.T, blob []byte, l engine.Limits) (*engine.Manifest, string) {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "fw.bin")
+	if err := os.WriteFile(in, blob, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	m, err := engine.New(engine.Handlers(), l).Extract(context.Background(), in, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range m.Chunks {
+		if strings.Contains(c.Error, "BUG:") {
+			t.Fatalf("panic in a handler: %s", c.Error)
+		}
+	}
+	return m, dir
+}
+
+// onlyOut fails if anything but fw.bin and out/ exists in dir.
+func onlyOut(t *testing.T, dir string) {
+	t.Helper()
+	es, _ := os.ReadDir(dir)
+	for _, e := range es {
+		if e.Name() != "fw.bin" && e.Name() != "out" {
+			t.Errorf("written outside the output root: %s", e.Name())
+		}
+	}
+}
+
+func tarball(t *testing.T, hdrs ...*tar.Header) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for _, h := range hdrs {
+		if h.Typeflag == tar.TypeReg {
+			h.Size = int64(len(h.Name))
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			tw.Write([]byte(h.Name))
+		}
+	}
+	tw.Close()
+	return b.Bytes()
+}
+
+func TestTraversalAndSymlinkEscapeAreConfined(t *testing.T) {
+	blob := tarball(t,
+		&tar.Header{Name: "ok.txt", Typeflag: tar.TypeReg, Mode: 0o644},
+		&tar.Header{Name: "../../escape.txt", Typeflag: tar.TypeReg, Mode: 0o644},
+		&tar.Header{Name: "/abs.txt", Typeflag: tar.TypeReg, Mode: 0o644},
+		&tar.Header{Name: "link", Typeflag: tar.TypeSymlink, Linkname: "/", Mode: 0o777},
+		&tar.Header{Name: "link/tmp/through-link.txt", Typeflag: tar.TypeReg, Mode: 0o644},
+		&tar.Header{Name: "up", Typeflag: tar.TypeSymlink, Linkname: "../..", Mode: 0o777},
+		&tar.Header{Name: "up/through-up.txt", Typeflag: tar.TypeReg, Mode: 0o644},
+	)
+	m, dir := extract(t, blob, engine.DefaultLimits())
+	onlyOut(t, dir)
+	if _, err := os.Stat("/tmp/through-link.txt"); err == nil {
+		t.Fatal("a file was written through a symlink to /")
+	}
+	var entries []string
+	problems := 0
+	for _, c := range m.Chunks {
+		for _, e := range c.Entries {
+			entries = append(entries, e.Path+":"+e.Type)
+		}
+		problems += len(c.Problems)
+	}
+	got := strings.Join(entries, " ")
+	for _, want := range []string{"ok.txt:file", "abs.txt:file", "link:symlink", "up:symlink"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %s in %s", want, got)
+		}
+	}
+	if strings.Contains(got, "escape") || strings.Contains(got, "through") {
+		t.Errorf("a refused entry was recorded: %s", got)
+	}
+	if problems < 3 {
+		t.Errorf("%d refusals recorded, want at least 3 (traversal, two writes through links)", problems)
+	}
+	// No regular file inside the root is reached through a symlink.
+	filepath.WalkDir(filepath.Join(dir, "out"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type()&fs.ModeSymlink == 0 && !d.IsDir() {
+			if real, _ := filepath.EvalSymlinks(p); !strings.HasPrefix(real, filepath.Join(dir, "out")) {
+				t.Errorf("%s resolves outside the root", p)
+			}
+		}
+		return nil
+	})
+}
+
+// zeros compresses n zero bytes with gzip.
+func zeros(t *testing.T, n int64) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if _, err := io.CopyN(zw, zeroReader{}, n); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func TestBombStopsAtBudgetAndTheRestIsKept(t *testing.T) {
+	bomb := zeros(t, 512<<20) // 512 MiB of zeros in about 500 KiB
+	after := tarball(t, &tar.Header{Name: "etc/passwd", Typeflag: tar.TypeReg, Mode: 0o644})
+	l := engine.DefaultLimits()
+	l.RatioFloor, l.Ratio = 8<<20, 50
+	start := time.Now()
+	m, dir := extract(t, append(bomb, after...), l)
+	onlyOut(t, dir)
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("bomb took %s", d)
+	}
+	var bombRec, tarRec *engine.Chunk
+	for _, c := range m.Chunks {
+		switch c.Format {
+		case "gzip":
+			bombRec = c
+		case "tar":
+			tarRec = c
+		}
+	}
+	if bombRec == nil || bombRec.Limit != "ratio" {
+		t.Fatalf("the bomb did not stop on the ratio budget: %+v", bombRec)
+	}
+	var written int64
+	filepath.WalkDir(filepath.Join(dir, "out"), func(p string, d fs.DirEntry, err error) error {
+		if fi, e := d.Info(); e == nil && fi.Mode().IsRegular() {
+			written += fi.Size()
+		}
+		return nil
+	})
+	if max := int64(l.Ratio*float64(len(bomb))) + 8<<20 + 1<<20; written > max {
+		t.Errorf("wrote %d bytes, budget allows %d", written, max)
+	}
+	if tarRec == nil {
+		t.Error("the tar after the bomb was lost")
+	}
+}
+
+func TestUnknownAndPadding(t *testing.T) {
+	noise := make([]byte, 4096)
+	rand.Read(noise)
+	pad := bytes.Repeat([]byte{0xFF}, 8192)
+	gz := zeros(t, 1<<10)
+	m, _ := extract(t, append(append(noise, pad...), gz...), engine.DefaultLimits())
+	kinds := map[string]*engine.Chunk{}
+	for _, c := range m.Chunks {
+		if c.Parent == "fw.bin" {
+			kinds[c.Kind+"@"+c.Format] = c
+		}
+	}
+	u := kinds["unknown@"]
+	if u == nil || u.Offset != 0 || u.Size != 4096 || u.Entropy < 7.5 {
+		t.Errorf("unknown chunk: %+v", u)
+	}
+	p := kinds["padding@"]
+	if p == nil || p.Offset != 4096 || p.Size != 8192 {
+		t.Errorf("padding chunk: %+v", p)
+	}
+	g := kinds["known@gzip"]
+	if g == nil || g.Offset != 4096+8192 || g.Size != int64(len(gz)) {
+		t.Errorf("gzip chunk: %+v", g)
+	}
+}
+
+func TestDepthLimit(t *testing.T) {
+	b := zeros(t, 100)
+	for range 8 {
+		var nb bytes.Buffer
+		zw := gzip.NewWriter(&nb)
+		zw.Write(b)
+		zw.Close()
+		b = nb.Bytes()
+	}
+	l := engine.DefaultLimits()
+	l.Depth = 4
+	m, _ := extract(t, b, l)
+	deepest, limited := 0, false
+	for _, c := range m.Chunks {
+		if n := strings.Count(c.Layer, "@0x"); n > deepest && c.Kind == engine.KindKnown {
+			deepest = n
+		}
+		limited = limited || c.Limit == "depth"
+	}
+	if deepest > l.Depth+1 || !limited {
+		t.Errorf("deepest chunk %d, depth limit recorded %v", deepest, limited)
+	}
+}
