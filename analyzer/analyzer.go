@@ -100,6 +100,7 @@ func Scan(ctx context.Context, image string, o Options) (*report.Report, error) 
 	}
 	r.Findings = append(r.Findings, svcFindings...)
 	r.Facts = append(r.Facts, accountFacts(t, r.Findings)...)
+	r.Facts = append(r.Facts, updatePathFacts(r.Findings)...)
 
 	stage("score")
 	schemes, err := criteria.Load()

@@ -13,10 +13,11 @@ func surfaceFacts(s *services.Result) []model.Fact {
 		out = append(out, model.Fact{RuleID: id, Title: model.Text{EN: f.Summary, JA: f.Summary}, Evidence: f.Evidence, Criteria: crit})
 	}
 	for _, f := range s.Updates {
-		switch f.Signal {
-		case services.Positive:
+		// Any update evidence, even a flawed one, shows that the software can
+		// be updated (S1.1-06); only positive evidence speaks for integrity.
+		if f.Signal == services.Positive {
 			add("update-integrity-"+f.Topic, f, "S1.1-06", "S1.1-08")
-		case services.Neutral:
+		} else {
 			add("update-mechanism-"+f.Topic, f, "S1.1-06")
 		}
 	}
@@ -70,4 +71,19 @@ func accountFacts(t *model.Tree, findings []model.Finding) []model.Fact {
 		Title: model.Text{EN: "Account files read: no empty, default or cracked password on any account",
 			JA: "アカウントファイルを確認:空・既定・解読可能なパスワードはない"},
 		Evidence: ev, Criteria: []string{"S1.1-02"}}}
+}
+
+// updatePathFacts records, for S1.1-06, the update paths that findings name:
+// an updater flawed in how it checks or fetches updates is still an updater.
+func updatePathFacts(findings []model.Finding) []model.Fact {
+	var out []model.Fact
+	for _, f := range findings {
+		if f.Kind != model.KindUpdate && f.RuleID != "plaintext-update-url" {
+			continue
+		}
+		out = append(out, model.Fact{RuleID: "update-path-" + f.RuleID,
+			Title:    model.Text{EN: "Update path found (with a flaw: " + f.Title.EN + ")", JA: "アップデート経路を確認(問題あり:" + f.Title.In("ja") + ")"},
+			Evidence: f.Evidence, Criteria: []string{"S1.1-06"}})
+	}
+	return out
 }

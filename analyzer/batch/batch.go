@@ -41,7 +41,8 @@ type Events struct {
 	Queued func(images, jobs int) // after submission: images given, scans to run
 	Start  func(slot int, path string)
 	Stage  func(slot int, stage string)
-	Done   func(slot int, r *Result) // done or failed
+	Done   func(slot int, r *Result) // done, or failed for the last time
+	Retry  func(slot int, r *Result) // failed; another attempt will follow
 }
 
 // Options configure a batch or a worker process.

@@ -280,9 +280,12 @@ func (s *store) report(ctx context.Context, sha, rules string) (string, error) {
 	return rep, err
 }
 
-// results lists every result of a rules version, in path order.
+// results lists the results of a rules version for the content each
+// submitted path has now (not the content it had before it changed), in
+// path order.
 func (s *store) results(ctx context.Context, rules string) ([]*Result, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+resultCols+` FROM fwstar_result WHERE rules_version = ? ORDER BY path, sha256`), rules)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+resultCols+` FROM fwstar_result
+		WHERE rules_version = ? AND sha256 IN (SELECT sha256 FROM fwstar_image) ORDER BY path, sha256`), rules)
 	if err != nil {
 		return nil, err
 	}

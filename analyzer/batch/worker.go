@@ -91,8 +91,11 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 	if ferr := w.db.finish(wctx, res, res.keys); ferr != nil {
 		return ferr
 	}
-	if w.o.Events.Done != nil {
-		w.o.Events.Done(slot, res)
+	final := err == nil || cancelJob || job.Attempt >= job.MaxAttempts
+	if ev := w.o.Events; final && ev.Done != nil {
+		ev.Done(slot, res)
+	} else if !final && ev.Retry != nil {
+		ev.Retry(slot, res)
 	}
 	if cancelJob {
 		return river.JobCancel(err)

@@ -32,6 +32,10 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 	"sev":     func(s model.Severity, lang string) string { return SeverityLabel(s, lang) },
 	"sevname": func(s model.Severity) string { return s.String() },
+	"sevlabel": func(name, lang string) string {
+		s, _ := model.ParseSeverity(name)
+		return SeverityLabel(s, lang)
+	},
 	"verdict": func(v, lang string) string { return verdictText[v].In(lang) },
 	"join":    strings.Join,
 	"hex":     func(v int64) string { return "0x" + strings.ToUpper(strconvHex(v)) },

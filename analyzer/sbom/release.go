@@ -12,7 +12,7 @@ import (
 // distro is what a root filesystem's release files say about it.
 type distro struct {
 	id, versionID, name string
-	files             []*model.File // the release files read
+	files               []*model.File // the release files read
 }
 
 // distroOf reads the release files of the chunk holding f.

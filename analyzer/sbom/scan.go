@@ -43,7 +43,7 @@ type scanner struct {
 	pats  []pattern
 	first [1 << 16]uint16 // 2-byte prefix -> 1 + index into lists
 	lists [][]int         // indices into pats
-	// hasNames tells whether any fingerprint matches file names or SONAMEs.
+	// sonames tells whether any fingerprint matches SONAMEs.
 	sonames bool
 }
 
@@ -387,7 +387,6 @@ func goBuildInfo(f *model.File, r *os.File) (out []*pkgEntry) {
 	add("stdlib", strings.TrimPrefix(bi.GoVersion, "go"), "library")
 	return out
 }
-
 
 // isMessageCatalog tells a GNU gettext .mo file by its magic, either order.
 func isMessageCatalog(head []byte) bool {

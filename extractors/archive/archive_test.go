@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/fwstar/fwstar/extractors"
@@ -147,5 +148,52 @@ func TestCPIOChecksum(t *testing.T) {
 	_, _, s, err := run(t, CPIO{}, data, 0)
 	if err == nil || s.Entries["etc/passwd"] == nil {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// An encrypted entry is reported and skipped; the plain one still comes out.
+func TestZipEncrypted(t *testing.T) {
+	data := read(t, "enc.zip")
+	_, end, s, err := run(t, Zip{}, data, 0)
+	var fe *extractors.FormatError
+	if !errors.As(err, &fe) || end != int64(len(data)) {
+		t.Fatalf("err %v, end %d", err, end)
+	}
+	if string(s.Content["etc/init.d/rcS"]) != "#!/bin/sh\necho start\n" || s.Entries["etc/passwd"] != nil {
+		t.Errorf("entries %v", s.List())
+	}
+}
+
+// devSink records device numbers, which tree listings do not hold.
+type devSink struct {
+	*sinktest.Sink
+	devs map[string][2]uint32
+}
+
+func (d devSink) Special(name string, m extractors.Meta) error {
+	d.devs[strings.TrimPrefix(name, "./")] = [2]uint32{m.Major, m.Minor}
+	return d.Sink.Special(name, m)
+}
+
+// Device numbers as mknod made them (console 5:1, mtdblock0 31:0), in every
+// format that stores them.
+func TestDeviceNumbers(t *testing.T) {
+	for _, f := range []struct {
+		file string
+		h    extractors.Handler
+	}{{"newc.cpio", CPIO{}}, {"crc.cpio", CPIO{}}, {"odc.cpio", CPIO{}}, {"bin.cpio", CPIO{}}, {"gnu.tar", Tar{}}, {"pax.tar", Tar{}}, {"ustar.tar", Tar{}}} {
+		data := read(t, f.file)
+		r := bytes.NewReader(data)
+		c, err := f.h.Identify(r, 0, int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := devSink{sinktest.NewSink(false), map[string][2]uint32{}}
+		if _, err := f.h.Extract(context.Background(), r, c, s); err != nil {
+			t.Fatal(err)
+		}
+		if s.devs["dev/console"] != [2]uint32{5, 1} || s.devs["dev/mtdblock0"] != [2]uint32{31, 0} {
+			t.Errorf("%s: devices %v", f.file, s.devs)
+		}
 	}
 }

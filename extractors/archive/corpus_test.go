@@ -1,6 +1,7 @@
 package archive_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -156,5 +157,35 @@ func BenchmarkExtractKirkwood(b *testing.B) {
 			b.Fatal(err)
 		}
 		os.RemoveAll(out)
+	}
+}
+
+// BenchmarkKirkwoodHandlers is the handlers' share of the above: gzip decoded
+// to an in-memory sink, then the cpio walked with every file hashed.
+func BenchmarkKirkwoodHandlers(b *testing.B) {
+	img := samples.Corpus(b, "debian12-kirkwood-initrd.gz")
+	f, err := os.Open(img)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	for b.Loop() {
+		c, err := compress.Gzip{}.Identify(f, 0, fi.Size())
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := sinktest.NewSink(true)
+		if _, err := (compress.Gzip{}).Extract(context.Background(), f, c, s); err != nil {
+			b.Fatal(err)
+		}
+		blob := s.Content["debian12-kirkwood-initrd"]
+		r := bytes.NewReader(blob)
+		if c, err = (archive.CPIO{}).Identify(r, 0, int64(len(blob))); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := (archive.CPIO{}).Extract(context.Background(), r, c, sinktest.NewSink(false)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

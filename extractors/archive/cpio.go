@@ -78,16 +78,18 @@ func (CPIO) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst 
 			x.flush()
 			return pos, err
 		}
+		// The last padding may be missing at the very end of a blob.
+		next := min(h.next, size)
 		if h.name == cpioTrailer {
 			if err := x.flush(); extractors.IsFatal(err) {
-				return h.next, err
+				return next, err
 			}
-			return cpioPadding(r, c.Start, min(h.next, size), size), x.err
+			return cpioPadding(r, c.Start, next, size), x.err
 		}
 		if err := x.entry(h); extractors.IsFatal(err) {
 			return pos, err
 		}
-		pos = h.next
+		pos = next
 	}
 }
 

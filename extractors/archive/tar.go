@@ -65,7 +65,7 @@ func (Tar) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst e
 	tr := tar.NewReader(sr)
 	for {
 		if err := ctx.Err(); err != nil {
-			return sr.pos, err
+			return min(sr.pos, size), err
 		}
 		at := sr.pos
 		h, err := tr.Next()
@@ -83,7 +83,7 @@ func (Tar) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst e
 		// A refused path skips the entry (the sink records it); budgets,
 		// the deadline and broken data end the archive.
 		if err := tarEntry(dst, tr, h, sr); extractors.IsFatal(err) {
-			return sr.pos, err
+			return min(sr.pos, size), err
 		}
 	}
 	return tarPadding(r, c.Start, sr.pos, size), nil

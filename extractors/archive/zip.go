@@ -181,15 +181,26 @@ func (Zip) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst e
 	if err != nil {
 		return c.Start, extractors.Wrap("zip", c.Start, err, "central directory")
 	}
+	// An entry that cannot be decoded (encrypted, an unknown method, bad
+	// data) is skipped and reported; the sink's budgets and the deadline stop
+	// the archive.
+	var first error
 	for _, f := range zr.File {
 		if err := ctx.Err(); err != nil {
 			return c.End, err
 		}
-		if err := zipEntry(dst, f); extractors.IsFatal(err) {
+		err := zipEntry(dst, f)
+		var fe *extractors.FormatError
+		switch {
+		case errors.As(err, &fe):
+			if first == nil {
+				first = err
+			}
+		case extractors.IsFatal(err):
 			return c.End, err
 		}
 	}
-	return c.End, nil
+	return c.End, first
 }
 
 func zipEntry(dst extractors.Sink, f *zip.File) error {
@@ -214,6 +225,9 @@ func zipEntry(dst extractors.Sink, f *zip.File) error {
 		return dst.Special(f.Name, m)
 	}
 	off, _ := f.DataOffset()
+	if f.Flags&1 != 0 {
+		return extractors.Errorf("zip", off, "%q is encrypted", f.Name)
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return extractors.Wrap("zip", off, err, "%q", f.Name)

@@ -37,7 +37,8 @@ type dirSink struct {
 	out      int64
 	rec      map[string]*Entry
 	problems []Problem
-	blobs    []string // paths of nested blobs and regular files, for the next round
+	blobs    []string        // paths of nested blobs and regular files, for the next round
+	dirs     map[string]bool // folders checked to be real folders, not links
 	attrs    map[string]string
 	limitHit *extractors.LimitError
 }
@@ -125,10 +126,44 @@ func (s *dirSink) add(e *Entry) {
 // parents creates the missing parent directories of p.
 func (s *dirSink) parents(p string) error {
 	if d := path.Dir(p); d != "." {
-		if err := s.root.MkdirAll(d, 0o755); err != nil {
-			return s.refuse(p, err.Error())
+		return s.mkdirs(p, d)
+	}
+	return nil
+}
+
+// mkdirs creates the folder d (for the entry name) unless a component of it
+// is a symlink: os.Root keeps a link inside the root, but following one would
+// still put the entry somewhere else than its name says (a tar's "lib -> usr"
+// then "lib/x"), so the entry is refused instead.
+func (s *dirSink) mkdirs(name, d string) error {
+	s.mu.Lock()
+	known := s.dirs[d]
+	s.mu.Unlock()
+	if known {
+		return nil
+	}
+	for i := 1; i <= len(d); i++ {
+		if i < len(d) && d[i] != '/' {
+			continue
+		}
+		fi, err := s.root.Lstat(d[:i])
+		if err != nil {
+			break // missing from here on: MkdirAll creates real folders
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return s.refuse(name, fmt.Sprintf("parent %q is a symlink", d[:i]))
 		}
 	}
+	if err := s.root.MkdirAll(d, 0o755); err != nil {
+		return s.refuse(name, err.Error())
+	}
+	// A real folder stays one: free never removes folders.
+	s.mu.Lock()
+	if s.dirs == nil {
+		s.dirs = map[string]bool{}
+	}
+	s.dirs[d] = true
+	s.mu.Unlock()
 	return nil
 }
 
@@ -171,8 +206,8 @@ func (s *dirSink) Dir(name string, m extractors.Meta) error {
 		return err
 	}
 	if p != "." {
-		if err := s.root.MkdirAll(p, 0o755); err != nil {
-			return s.refuse(name, err.Error())
+		if err := s.mkdirs(name, p); err != nil {
+			return err
 		}
 	}
 	s.add(entry(p, TypeDir, m))

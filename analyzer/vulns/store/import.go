@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/ulikunitz/xz"
@@ -211,14 +210,4 @@ func (s *Store) importStream(ctx context.Context, br *bufio.Reader, path string,
 	}
 	res.Err = s.logImport(ctx, path, format, res.Counts)
 	return res
-}
-
-// sortedKeys is used by tests and status output.
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

@@ -37,6 +37,9 @@ treelist $w/x > plain.zip.tree
 # A zip behind a 1000-byte stub, offsets adjusted to the file (zip -A).
 { head -c 1000 /dev/zero; cat plain.zip; } > $w/sfx.zip; zip -q -A $w/sfx.zip; mv $w/sfx.zip prepended.zip
 
+# One entry encrypted (ZipCrypto), one plain: the plain one must still come out.
+(cd $s && zip -q -P secret $w/enc.zip etc/passwd && zip -q $w/enc.zip etc/init.d/rcS); mv $w/enc.zip enc.zip
+
 # Hostile: names that climb out or are absolute, by the real tools.
 h=$w/h; mkdir -p $h/in $h/real; echo evil > $h/evil; echo abs > $h/abs.txt; echo pw > $h/real/passwd
 (cd $h/in && printf '../evil\n' | cpio -o --quiet -H newc > $here/traversal.cpio)
