@@ -15,6 +15,7 @@ import (
 	"github.com/fwstar/fwstar/analyzer/report"
 	"github.com/fwstar/fwstar/analyzer/sbom"
 	"github.com/fwstar/fwstar/analyzer/scoring"
+	"github.com/fwstar/fwstar/analyzer/secrets"
 	"github.com/fwstar/fwstar/analyzer/services"
 	"github.com/fwstar/fwstar/extractors/engine"
 	"github.com/fwstar/fwstar/rules/criteria"
@@ -89,7 +90,9 @@ func Scan(ctx context.Context, image string, o Options) (*report.Report, error) 
 	r.Components = comps
 
 	stage("secrets")
-	// (secrets pass wired here when it lands)
+	secFindings, err := secrets.RunWith(ctx, t, secrets.Options{Now: o.Now})
+	fail("secrets", err)
+	r.Findings = append(r.Findings, secFindings...)
 
 	stage("attack-surface")
 	surf, svcFindings, err := services.Run(ctx, t, r.Findings)
@@ -98,7 +101,7 @@ func Scan(ctx context.Context, image string, o Options) (*report.Report, error) 
 		r.AttackSurface = surf
 		r.Facts = append(r.Facts, surfaceFacts(surf)...)
 	}
-	r.Findings = append(r.Findings, svcFindings...)
+	r.Findings = dedupe(append(r.Findings, svcFindings...))
 	r.Facts = append(r.Facts, accountFacts(t, r.Findings)...)
 	r.Facts = append(r.Facts, updatePathFacts(r.Findings)...)
 

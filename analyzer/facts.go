@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"strings"
+
 	"github.com/fwstar/fwstar/analyzer/model"
 	"github.com/fwstar/fwstar/analyzer/services"
 )
@@ -37,7 +39,7 @@ func surfaceFacts(s *services.Result) []model.Fact {
 		}
 	}
 	for _, id := range s.Identity {
-		if id.Field == "model" {
+		if id.Field == "model" && strings.TrimSpace(id.Value) != "" {
 			out = append(out, model.Fact{RuleID: "model-identification",
 				Title:    model.Text{EN: "Model designation found: " + id.Value, JA: "型番の記載を確認: " + id.Value},
 				Evidence: []model.Evidence{id.Evidence}, Criteria: []string{"S1.1-10"}})
@@ -84,6 +86,38 @@ func updatePathFacts(findings []model.Finding) []model.Fact {
 		out = append(out, model.Fact{RuleID: "update-path-" + f.RuleID,
 			Title:    model.Text{EN: "Update path found (with a flaw: " + f.Title.EN + ")", JA: "アップデート経路を確認(問題あり:" + f.Title.In("ja") + ")"},
 			Evidence: f.Evidence, Criteria: []string{"S1.1-06"}})
+	}
+	return out
+}
+
+// sameProblem pairs rules of two passes that report one problem: the first
+// is dropped where the second cites the same file and line. The secrets pass
+// still reports what the services pass cannot parse (strings in binaries).
+var sameProblem = map[string]string{
+	"telnetd-shell-without-login": "telnet-no-login",
+}
+
+func dedupe(fs []model.Finding) []model.Finding {
+	type at struct {
+		rule, path string
+		line       int
+	}
+	cited := map[at]bool{}
+	for _, f := range fs {
+		for _, e := range f.Evidence {
+			cited[at{f.RuleID, e.Path, e.Line}] = true
+		}
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		other, ok := sameProblem[f.RuleID]
+		covered := ok && len(f.Evidence) > 0
+		for _, e := range f.Evidence {
+			covered = covered && cited[at{other, e.Path, e.Line}]
+		}
+		if !covered {
+			out = append(out, f)
+		}
 	}
 	return out
 }

@@ -214,11 +214,14 @@ func TestImageTimeout(t *testing.T) {
 		return analyzer.Scan(ctx, path, analyzer.Options{Stage: stage})
 	}
 	start := time.Now()
-	sum, err := Run(context.Background(), openDB(t, out), paths, Options{Workers: 2, ImageTimeout: 3 * time.Second, Scan: scan})
+	sum, err := Run(context.Background(), openDB(t, out), paths, Options{Workers: 2, ImageTimeout: 15 * time.Second, Scan: scan})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sum.Results) != n+1 || sum.Failed() != 1 {
+		for _, r := range sum.Results {
+			t.Log(r.Name, r.Status, r.Error)
+		}
 		t.Fatalf("%d results, %d failed; want %d and 1", len(sum.Results), sum.Failed(), n+1)
 	}
 	for _, r := range sum.Results {

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/fwstar/fwstar/analyzer/model"
@@ -40,4 +41,23 @@ func BenchmarkFixture(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDir runs the pass over any extracted tree named by
+// $FWSTAR_BENCH_DIR, to time it beside other scanners on the same files.
+func BenchmarkDir(b *testing.B) {
+	dir := os.Getenv("FWSTAR_BENCH_DIR")
+	if dir == "" {
+		b.Skip("FWSTAR_BENCH_DIR not set")
+	}
+	tr := dirTree(b, dir)
+	var n int
+	for b.Loop() {
+		fs, err := Run(context.Background(), tr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(fs)
+	}
+	b.ReportMetric(float64(n), "findings")
 }

@@ -63,7 +63,7 @@ func (Gzip) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 // the speed of a plain io.ByteReader); flate reads no byte it does not need
 // from it, so the bytes consumed are those read minus those still buffered.
 func (Gzip) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
-	src := &offsetReader{r: r, pos: c.Start}
+	src := &offsetReader{r: r, pos: c.Start, end: -1}
 	br := bufio.NewReaderSize(src, 64<<10)
 	pos := func() int64 { return src.pos - int64(br.Buffered()) }
 	zr, err := gzip.NewReader(br)
@@ -101,19 +101,4 @@ func (Gzip) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst 
 	pr.CloseWithError(io.ErrClosedPipe) // stop the decoder if the sink gave up
 	<-done
 	return end, err
-}
-
-// offsetReader reads a blob forward from pos.
-type offsetReader struct {
-	r   io.ReaderAt
-	pos int64
-}
-
-func (o *offsetReader) Read(p []byte) (int, error) {
-	n, err := o.r.ReadAt(p, o.pos)
-	o.pos += int64(n)
-	if n > 0 && err == io.EOF {
-		err = nil
-	}
-	return n, err
 }

@@ -117,8 +117,8 @@ func (LZ4) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst e
 		err := dst.Blob(name, decoded{ctxReader{ctx, lz4.NewReader(cr)}, "lz4", func() int64 { return cr.N }})
 		return cr.N, err
 	}
-	in := io.NewSectionReader(r, c.Start, c.End-c.Start)
-	err := dst.Blob(name, decoded{ctxReader{ctx, lz4.NewReader(in)}, "lz4", func() int64 { return c.Start }})
+	in := &offsetReader{r: r, pos: c.Start, end: c.End}
+	err := dst.Blob(name, decoded{ctxReader{ctx, lz4.NewReader(in)}, "lz4", func() int64 { return in.pos }})
 	return c.End, err
 }
 

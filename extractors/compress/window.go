@@ -107,3 +107,25 @@ func fmtErr(format string, off int64, err error) error {
 	}
 	return extractors.Wrap(format, off, err, "stream")
 }
+
+// offsetReader reads a blob forward from pos up to end (-1: no end) and
+// tells how far it has read, for error offsets.
+type offsetReader struct {
+	r        io.ReaderAt
+	pos, end int64
+}
+
+func (o *offsetReader) Read(p []byte) (int, error) {
+	if o.end >= 0 {
+		if o.pos >= o.end {
+			return 0, io.EOF
+		}
+		p = p[:min(int64(len(p)), o.end-o.pos)]
+	}
+	n, err := o.r.ReadAt(p, o.pos)
+	o.pos += int64(n)
+	if n > 0 && err == io.EOF {
+		err = nil
+	}
+	return n, err
+}

@@ -53,8 +53,9 @@ func (XZ) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst ex
 	end := c.End
 	var in io.Reader
 	var cr *extractors.CountingReader
+	src := &offsetReader{r: r, pos: c.Start, end: end}
 	if end > 0 {
-		in = io.NewSectionReader(r, c.Start, end-c.Start)
+		in = src
 	} else {
 		// Damaged: decode what is there; the chunk runs as far as the decoder read.
 		cr = extractors.NewCountingReader(r, c.Start)
@@ -64,7 +65,7 @@ func (XZ) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst ex
 		if cr != nil {
 			return cr.N
 		}
-		return c.Start
+		return src.pos
 	}
 	zr, err := xz.NewReader(in, dictMax)
 	if err != nil {

@@ -129,8 +129,9 @@ func (Zstd) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst 
 	end := c.End
 	var in io.Reader
 	var cr *extractors.CountingReader
+	src := &offsetReader{r: r, pos: c.Start, end: end}
 	if end > 0 {
-		in = io.NewSectionReader(r, c.Start, end-c.Start)
+		in = src
 	} else {
 		cr = extractors.NewCountingReader(r, c.Start)
 		in = cr
@@ -145,7 +146,7 @@ func (Zstd) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst 
 		if cr != nil {
 			return cr.N
 		}
-		return c.Start
+		return src.pos
 	}
 	err = dst.Blob(outName(r, c.Start, "", "zstd.out", zstdSuffixes), decoded{ctxReader{ctx, zr}, "zstd", pos})
 	if cr != nil {

@@ -173,6 +173,9 @@ func (r *run) scanBlob(j job) {
 	var found []*Chunk
 	pos := int64(0)
 	for len(cands) > 0 {
+		if r.ctx.Err() != nil {
+			break // the rest of the blob shows as unknown
+		}
 		c := cands[0]
 		cands = cands[1:]
 		if c.start < pos || tried[c] {
@@ -248,6 +251,16 @@ func (r *run) extract(j job, h extractors.Handler, f *os.File, size int64, ch ex
 		rec.Limit, rec.Error = "depth", fmt.Sprintf("nesting deeper than %d; not extracted", r.e.Limits.Depth)
 		if end < 0 {
 			end = ch.Start + 1 // only decoding could tell where it ends
+		}
+		rec.Size = end - ch.Start
+		return rec, end, true
+	}
+	if lim := r.budget.spent(); lim != nil {
+		// Nothing more may be written for this image: say so instead of
+		// opening a sink per candidate (a tar of 200k entries would try each).
+		rec.Limit, rec.Error = lim.Limit, lim.Error()+"; not extracted"
+		if end < 0 {
+			return nil, 0, false
 		}
 		rec.Size = end - ch.Start
 		return rec, end, true

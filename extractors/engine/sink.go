@@ -25,6 +25,17 @@ type budget struct {
 	files  atomic.Int64
 }
 
+// spent returns the image-wide budget that has run out, if any.
+func (b *budget) spent() *extractors.LimitError {
+	switch {
+	case b.files.Load() >= b.limits.Files:
+		return &extractors.LimitError{Limit: "files", Value: b.limits.Files}
+	case b.bytes.Load() >= b.limits.TotalBytes:
+		return &extractors.LimitError{Limit: "bytes", Value: b.limits.TotalBytes}
+	}
+	return nil
+}
+
 // dirSink writes one chunk's entries under an os.Root, the single confinement
 // point: os.Root refuses any path that leaves the root, through symlinks too.
 type dirSink struct {

@@ -61,19 +61,28 @@ func Read(r io.Reader, vp VendorProduct, h Handler) (string, error) {
 	case bytes.Contains(head, []byte(`"cveMetadata"`)):
 		return FormatCVE5, readWhole(br, func(b []byte) error { return emit(ParseCVE5(b, vp))(h) })
 	case bytes.Contains(head, []byte(`"catalogVersion"`)):
-		return FormatKEVJSON, readArray(br, "vulnerabilities", func(raw json.RawMessage) error { return kevItem(raw, h) })
+		return FormatKEVJSON, readArray(br, "vulnerabilities", func(dec *json.Decoder) error { return kevItem(dec, h) })
 	case bytes.Contains(head, []byte(`"vulnerabilities"`)):
-		return FormatNVDFeed, readArray(br, "vulnerabilities", func(raw json.RawMessage) error {
+		return FormatNVDFeed, readArray(br, "vulnerabilities", func(dec *json.Decoder) error {
 			var item struct {
-				CVE json.RawMessage `json:"cve"`
+				CVE *nvdCVE `json:"cve"`
 			}
-			if err := json.Unmarshal(raw, &item); err != nil || item.CVE == nil {
+			if err := dec.Decode(&item); err != nil {
+				return err
+			}
+			if item.CVE == nil {
 				return fmt.Errorf("nvd feed: item without a cve object")
 			}
-			return emit(ParseNVD(item.CVE))(h)
+			return emit(item.CVE.record())(h)
 		})
 	case bytes.Contains(head, []byte(`"vulns"`)): // OSV API query results
-		return FormatOSV, readArray(br, "vulns", func(raw json.RawMessage) error { return emit(ParseOSV(raw))(h) })
+		return FormatOSV, readArray(br, "vulns", func(dec *json.Decoder) error {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return err
+			}
+			return emit(ParseOSV(raw))(h)
+		})
 	case bytes.Contains(head, []byte(`"vulnStatus"`)) || bytes.Contains(head, []byte(`"sourceIdentifier"`)):
 		return FormatNVD, readWhole(br, func(b []byte) error { return emit(ParseNVD(b))(h) })
 	case bytes.Contains(head, []byte(`"modified"`)):
@@ -105,8 +114,9 @@ func readWhole(r io.Reader, fn func([]byte) error) error {
 	return fn(b)
 }
 
-// readArray streams the elements of the top-level array named key.
-func readArray(r io.Reader, key string, fn func(json.RawMessage) error) error {
+// readArray streams the elements of the top-level array named key; fn
+// decodes one element from dec.
+func readArray(r io.Reader, key string, fn func(*json.Decoder) error) error {
 	dec := json.NewDecoder(r)
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return fmt.Errorf("feed: want a JSON object: %v", err)
@@ -127,11 +137,7 @@ func readArray(r io.Reader, key string, fn func(json.RawMessage) error) error {
 			return fmt.Errorf("feed: %q is not an array", key)
 		}
 		for dec.More() {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return fmt.Errorf("feed: %s item at byte %d: %w", key, dec.InputOffset(), err)
-			}
-			if err := fn(raw); err != nil {
+			if err := fn(dec); err != nil {
 				return fmt.Errorf("feed: %s item ending at byte %d: %w", key, dec.InputOffset(), err)
 			}
 		}
@@ -141,7 +147,7 @@ func readArray(r io.Reader, key string, fn func(json.RawMessage) error) error {
 }
 
 // kevItem reads one entry of the CISA KEV catalog JSON.
-func kevItem(raw json.RawMessage, h Handler) error {
+func kevItem(dec *json.Decoder, h Handler) error {
 	var k struct {
 		CVEID      string `json:"cveID"`
 		Name       string `json:"vulnerabilityName"`
@@ -150,7 +156,7 @@ func kevItem(raw json.RawMessage, h Handler) error {
 		DueDate    string `json:"dueDate"`
 		Ransomware string `json:"knownRansomwareCampaignUse"`
 	}
-	if err := json.Unmarshal(raw, &k); err != nil {
+	if err := dec.Decode(&k); err != nil {
 		return err
 	}
 	if !strings.HasPrefix(k.CVEID, "CVE-") || k.DateAdded == "" {

@@ -210,11 +210,14 @@ func (g *Generator) zipCases() ([]Case, error) {
 	zw.Close()
 	out = append(out, Case{Name: "crafted/zip/names", Family: "zip", Kind: "names", Build: bytesOf(b.Bytes())})
 
-	overlap, err := overlapZip(g.Opt.BombBytes/16, 1000)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, Case{Name: "crafted/zip/overlap-bomb", Family: "zip", Kind: "bomb", Build: bytesOf(overlap), Big: true})
+	out = append(out, Case{Name: "crafted/zip/overlap-bomb", Family: "zip", Kind: "bomb", Big: true, Build: func(w io.Writer) error {
+		z, err := overlapZip(g.Opt.BombBytes/16, 1000)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(z)
+		return err
+	}})
 	return out, nil
 }
 
@@ -426,15 +429,15 @@ func (g *Generator) bombs() ([]Case, error) {
 	if err != nil {
 		return out, nil
 	}
-	gz, err := compress(compressors[0], make([]byte, 96<<20))
-	if err != nil {
-		return nil, err
-	}
 	out = append(out, Case{Name: "samples/demo-router.bin+gzip-bomb", Family: "engine", Kind: "bomb", Big: true,
 		Want: []string{"uimage", "squashfs", "gzip"},
 		Build: func(w io.Writer) error {
+			gz, err := compress(compressors[0], make([]byte, 96<<20))
+			if err != nil {
+				return err
+			}
 			w.Write(demo)
-			_, err := w.Write(gz)
+			_, err = w.Write(gz)
 			return err
 		}})
 	return out, nil
