@@ -17,6 +17,8 @@ import (
 	"github.com/fwstar/fwstar/analyzer/scoring"
 	"github.com/fwstar/fwstar/analyzer/secrets"
 	"github.com/fwstar/fwstar/analyzer/services"
+	"github.com/fwstar/fwstar/analyzer/vulns"
+	"github.com/fwstar/fwstar/analyzer/vulns/store"
 	"github.com/fwstar/fwstar/extractors/engine"
 	"github.com/fwstar/fwstar/rules/criteria"
 )
@@ -38,6 +40,9 @@ type Options struct {
 	Now time.Time
 	// Stage, when set, is told when each stage starts (for progress display).
 	Stage func(name string)
+	// VulnStore is a local vulnerability store (fwstar db import) consulted
+	// beside the built-in baseline; nil means the baseline alone.
+	VulnStore *store.Store
 }
 
 // Scan runs the whole pipeline on one image. It fails only when the image
@@ -88,6 +93,12 @@ func Scan(ctx context.Context, image string, o Options) (*report.Report, error) 
 	comps, err := sbom.Build(ctx, t)
 	fail("sbom", err)
 	r.Components = comps
+
+	stage("vulnerabilities")
+	vs, vulnFindings, err := vulns.Match(ctx, comps, vulns.Source{Store: o.VulnStore, Now: o.Now, KernelConfig: kernelConfig(inv)})
+	fail("vulnerabilities", err)
+	r.Vulnerabilities = append(r.Vulnerabilities, vs...)
+	r.Findings = append(r.Findings, vulnFindings...)
 
 	stage("secrets")
 	secFindings, err := secrets.RunWith(ctx, t, secrets.Options{Now: o.Now})
@@ -172,4 +183,18 @@ func newReport(image string, m *engine.Manifest, t *model.Tree, now time.Time) *
 	}
 	r.Stats.RootFS = len(t.RootFSes())
 	return r
+}
+
+// kernelConfig is the configuration of the image's kernel, when the
+// inventory found one embedded (IKCONFIG).
+func kernelConfig(inv *inventory.Result) map[string]string {
+	if inv == nil {
+		return nil
+	}
+	for _, rec := range inv.Files {
+		if rec.Kernel != nil && rec.Kernel.Config != nil {
+			return rec.Kernel.Config
+		}
+	}
+	return nil
 }

@@ -35,7 +35,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newExtractCmd(), newScanCmd(), newSBOMCmd())
+	root.AddCommand(newExtractCmd(), newScanCmd(), newSBOMCmd(), newDBCmd())
 	return root
 }
 

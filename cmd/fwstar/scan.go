@@ -16,13 +16,14 @@ import (
 	"github.com/fwstar/fwstar/analyzer/model"
 	"github.com/fwstar/fwstar/analyzer/report"
 	"github.com/fwstar/fwstar/analyzer/scoring"
+	"github.com/fwstar/fwstar/analyzer/vulns/store"
 	"github.com/fwstar/fwstar/extractors/engine"
 )
 
 type scanFlags struct {
-	format, output, lang, failOn, suppress, writeBaseline, keep string
-	showSecrets                                                 bool
-	top                                                         int
+	format, output, lang, failOn, suppress, writeBaseline, keep, db string
+	showSecrets                                                     bool
+	top                                                             int
 }
 
 func newScanCmd() *cobra.Command {
@@ -50,6 +51,7 @@ Exit codes: 0 scanned, nothing at or above --fail-on; 1 findings at or above
 	fl.StringVar(&f.suppress, "suppress", "", "suppression (baseline) file: accepted findings with reasons")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write a suppression file accepting every current finding")
 	fl.StringVar(&f.keep, "keep", "", "keep the extracted tree in this folder")
+	fl.StringVar(&f.db, "db", "", "local vulnerability store from 'fwstar db import' (default: the user cache's, when it exists)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "include raw secrets in the report (redacted by default)")
 	fl.IntVar(&f.top, "top", 40, "findings listed in text output (0: all)")
 	limitFlags(cmd, &eng.Limits)
@@ -77,9 +79,16 @@ func runScan(cmd *cobra.Command, image string, eng *engine.Engine, f *scanFlags)
 		sups = s
 	}
 	stderr := cmd.ErrOrStderr()
+	st, err := openStore(f.db)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	if st != nil {
+		defer st.Close()
+	}
 	progress := newProgress(stderr)
 	start := time.Now()
-	r, err := analyzer.Scan(cmd.Context(), image, analyzer.Options{Engine: eng, Dir: f.keep, Now: start, Stage: progress.stage})
+	r, err := analyzer.Scan(cmd.Context(), image, analyzer.Options{Engine: eng, Dir: f.keep, Now: start, Stage: progress.stage, VulnStore: st})
 	progress.done()
 	if err != nil {
 		return &exitError{exitInput, err}
@@ -167,4 +176,21 @@ func writeOut(stdout io.Writer, file string, b []byte) error {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// openStore opens the local vulnerability store a scan consults: the one
+// named by --db (which must exist), else the default one if it exists. A scan
+// never creates a store and never touches the network.
+func openStore(path string) (*store.Store, error) {
+	if path == "" {
+		def, err := store.DefaultPath()
+		if err != nil {
+			return nil, nil
+		}
+		if _, err := os.Stat(def); err != nil {
+			return nil, nil
+		}
+		path = def
+	}
+	return store.OpenExisting(path)
 }

@@ -124,10 +124,10 @@ type cpioExtract struct {
 func (x *cpioExtract) entry(h cpioHeader) error {
 	m := unixMeta(h.mode, h.uid, h.gid, h.mtime)
 	m.Major, m.Minor = h.rmajor, h.rminor
-	switch h.mode & sIFMT {
-	case sIFDIR:
+	switch h.mode & extractors.SIFMT {
+	case extractors.SIFDIR:
 		return x.dst.Dir(h.name, m)
-	case sIFLNK:
+	case extractors.SIFLNK:
 		if h.size == 0 || h.size > cpioMaxName {
 			return extractors.Errorf("cpio", h.data, "%q: symlink target of %d bytes", h.name, h.size)
 		}
@@ -136,7 +136,7 @@ func (x *cpioExtract) entry(h cpioHeader) error {
 			return extractors.Wrap("cpio", h.data, err, "symlink target")
 		}
 		return x.dst.Symlink(h.name, string(t), m)
-	case sIFCHR, sIFBLK, sIFIFO, sIFSOCK:
+	case extractors.SIFCHR, extractors.SIFBLK, extractors.SIFIFO, extractors.SIFSOCK:
 		return x.dst.Special(h.name, m)
 	}
 	// A regular file. Hard links share (dev, ino) and have nlink > 1.

@@ -59,10 +59,10 @@ func (im *image) walk(ctx context.Context) ([]entry, error) {
 				name = d.path + "/" + name
 			}
 			out = append(out, entry{name, n})
-			if im.sb.size == 0 && n.mode&sIFMT != sIFDIR {
+			if im.sb.size == 0 && n.mode&extractors.SIFMT != extractors.SIFDIR {
 				im.fileExtent(n)
 			}
-			if n.mode&sIFMT == sIFDIR {
+			if n.mode&extractors.SIFMT == extractors.SIFDIR {
 				subdirs = append(subdirs, dir{name, n})
 			}
 		}
@@ -78,7 +78,7 @@ func (im *image) walk(ctx context.Context) ([]entry, error) {
 // how version 1 images, with no size field, tell where they end. Version 1
 // predates block sizes other than 4 KiB and pointer flags.
 func (im *image) fileExtent(n inode) {
-	if n.size == 0 || (n.mode&sIFMT != sIFREG && n.mode&sIFMT != sIFLNK) {
+	if n.size == 0 || (n.mode&extractors.SIFMT != extractors.SIFREG && n.mode&extractors.SIFMT != extractors.SIFLNK) {
 		return
 	}
 	table := n.offset + (n.size+4095)/4096*4

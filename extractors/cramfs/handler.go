@@ -195,27 +195,27 @@ loop:
 		if ctx.Err() != nil {
 			break
 		}
-		m := extractors.Meta{Mode: fileMode(e.n.mode), UID: int64(e.n.uid), GID: int64(e.n.gid)}
+		m := extractors.Meta{Mode: extractors.UnixMode(e.n.mode), UID: int64(e.n.uid), GID: int64(e.n.gid)}
 		var err error
-		switch e.n.mode & sIFMT {
-		case sIFDIR:
+		switch e.n.mode & extractors.SIFMT {
+		case extractors.SIFDIR:
 			err = dst.Dir(e.path, m)
-		case sIFREG:
+		case extractors.SIFREG:
 			select {
 			case jobs <- e:
 			case <-ctx.Done():
 				break loop
 			}
-		case sIFLNK:
+		case extractors.SIFLNK:
 			var target []byte
 			if target, err = im.readAll(e.n, blksize, 4096); err == nil {
 				err = dst.Symlink(e.path, string(target), m)
 			}
-		case sIFCHR, sIFBLK:
+		case extractors.SIFCHR, extractors.SIFBLK:
 			// The size field holds the old 16-bit device number.
 			m.Major, m.Minor = uint32(e.n.size>>8)&0xFF, uint32(e.n.size)&0xFF
 			err = dst.Special(e.path, m)
-		case sIFIFO, sIFSOCK:
+		case extractors.SIFIFO, extractors.SIFSOCK:
 			err = dst.Special(e.path, m)
 		}
 		if err != nil {
@@ -234,7 +234,7 @@ loop:
 }
 
 func (im *image) writeFile(e entry, blksize int64, dst extractors.Sink) error {
-	m := extractors.Meta{Mode: fileMode(e.n.mode), UID: int64(e.n.uid), GID: int64(e.n.gid)}
+	m := extractors.Meta{Mode: extractors.UnixMode(e.n.mode), UID: int64(e.n.uid), GID: int64(e.n.gid)}
 	if e.n.size == 0 {
 		return dst.File(e.path, m, eof{})
 	}
@@ -266,7 +266,7 @@ func (im *image) readAll(n inode, blksize int64, max int64) ([]byte, error) {
 // consistently under only one of the sizes in use.
 func (im *image) blockSize(entries []entry) int64 {
 	for _, e := range entries {
-		if e.n.mode&sIFMT != sIFREG || e.n.size <= 4096 {
+		if e.n.mode&extractors.SIFMT != extractors.SIFREG || e.n.size <= 4096 {
 			continue
 		}
 		for _, bs := range []int64{4096, 16384, 65536, 8192, 32768} {

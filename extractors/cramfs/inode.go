@@ -1,23 +1,8 @@
 package cramfs
 
-import (
-	"encoding/binary"
-	"io/fs"
-)
+import "encoding/binary"
 
 const inodeSize = 12
-
-// Linux S_IFMT values of the 16-bit mode field.
-const (
-	sIFMT   = 0o170000
-	sIFSOCK = 0o140000
-	sIFLNK  = 0o120000
-	sIFREG  = 0o100000
-	sIFBLK  = 0o060000
-	sIFDIR  = 0o040000
-	sIFCHR  = 0o020000
-	sIFIFO  = 0o010000
-)
 
 // inode is a cramfs_inode. For a directory offset and size locate its
 // entries; for a file, link or its block pointer table; for a device, size
@@ -42,33 +27,4 @@ func decodeInode(b []byte, bo binary.ByteOrder) inode {
 	}
 	return inode{mode: w0 >> 16, uid: w0 & 0xFFFF, size: int64(w1 >> 8), gid: w1 & 0xFF,
 		namelen: int(w2>>26) * 4, offset: int64(w2&0x3FFFFFF) * 4}
-}
-
-// fileMode turns a Linux mode into permission, setid/sticky and type bits.
-func fileMode(m uint32) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	if m&0o4000 != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		mode |= fs.ModeSticky
-	}
-	switch m & sIFMT {
-	case sIFDIR:
-		mode |= fs.ModeDir
-	case sIFLNK:
-		mode |= fs.ModeSymlink
-	case sIFCHR:
-		mode |= fs.ModeDevice | fs.ModeCharDevice
-	case sIFBLK:
-		mode |= fs.ModeDevice
-	case sIFIFO:
-		mode |= fs.ModeNamedPipe
-	case sIFSOCK:
-		mode |= fs.ModeSocket
-	}
-	return mode
 }

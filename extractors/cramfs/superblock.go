@@ -67,7 +67,7 @@ func readSuper(r io.ReaderAt, base, sb, size int64) (*super, error) {
 			return nil, extractors.NotFormat("cramfs", "size out of range")
 		}
 	}
-	if s.root.mode&sIFMT != sIFDIR {
+	if s.root.mode&extractors.SIFMT != extractors.SIFDIR {
 		return nil, extractors.NotFormat("cramfs", "root is not a directory")
 	}
 	// The root's entries follow the superblock: this tells a padded image

@@ -186,22 +186,8 @@ func (s *dirSink) free(p string) {
 	}
 }
 
-func modeString(m fs.FileMode) string {
-	v := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		v |= 0o4000
-	}
-	if m&fs.ModeSetgid != 0 {
-		v |= 0o2000
-	}
-	if m&fs.ModeSticky != 0 {
-		v |= 0o1000
-	}
-	return strconv.FormatUint(uint64(v), 8)
-}
-
 func entry(p, typ string, m extractors.Meta) *Entry {
-	e := &Entry{Path: p, Type: typ, Mode: modeString(m.Mode), UID: m.UID, GID: m.GID}
+	e := &Entry{Path: p, Type: typ, Mode: strconv.FormatUint(uint64(extractors.UnixPerm(m.Mode)), 8), UID: m.UID, GID: m.GID}
 	if !m.MTime.IsZero() {
 		e.MTime = m.MTime.Unix()
 	}

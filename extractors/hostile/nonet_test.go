@@ -16,6 +16,9 @@ import (
 // a downed loopback: any runtime network access would fail the scan. It needs
 // root and unshare(1), and skips otherwise.
 func TestScanWithoutNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs fwstar on every image")
+	}
 	if os.Geteuid() != 0 {
 		t.Skip("needs root for unshare -n")
 	}

@@ -15,47 +15,6 @@ import (
 // rootIno is the root directory's inode; mkfs.jffs2 writes no node for it.
 const rootIno = 1
 
-// Linux S_IFMT values of the mode field.
-const (
-	sIFMT   = 0o170000
-	sIFSOCK = 0o140000
-	sIFLNK  = 0o120000
-	sIFREG  = 0o100000
-	sIFBLK  = 0o060000
-	sIFDIR  = 0o040000
-	sIFCHR  = 0o020000
-	sIFIFO  = 0o010000
-)
-
-// fileMode turns a Linux mode into permission, setid/sticky and type bits.
-func fileMode(m uint32) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	if m&0o4000 != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		mode |= fs.ModeSticky
-	}
-	switch m & sIFMT {
-	case sIFDIR:
-		mode |= fs.ModeDir
-	case sIFLNK:
-		mode |= fs.ModeSymlink
-	case sIFCHR:
-		mode |= fs.ModeDevice | fs.ModeCharDevice
-	case sIFBLK:
-		mode |= fs.ModeDevice
-	case sIFIFO:
-		mode |= fs.ModeNamedPipe
-	case sIFSOCK:
-		mode |= fs.ModeSocket
-	}
-	return mode
-}
-
 // writer walks the directory tree from the root and writes every entry.
 type writer struct {
 	ctx      context.Context
@@ -133,34 +92,34 @@ func (wr *writer) entry(d dirent, name string) error {
 		return nil
 	}
 	n := f.latest
-	m := extractors.Meta{Mode: fileMode(n.mode), UID: int64(n.uid), GID: int64(n.gid),
+	m := extractors.Meta{Mode: extractors.UnixMode(n.mode), UID: int64(n.uid), GID: int64(n.gid),
 		MTime: time.Unix(int64(n.mtime), 0).UTC()}
 	first, seen := wr.written[d.ino]
-	if seen && n.mode&sIFMT == sIFDIR {
+	if seen && n.mode&extractors.SIFMT == extractors.SIFDIR {
 		return nil // a second name of a directory: a loop or corruption
 	}
 	if seen {
 		return wr.dst.Hardlink(name, first)
 	}
 	wr.written[d.ino] = name
-	switch n.mode & sIFMT {
-	case sIFDIR:
+	switch n.mode & extractors.SIFMT {
+	case extractors.SIFDIR:
 		if err := wr.dst.Dir(name, m); err != nil {
 			return err
 		}
 		return wr.dir(d.ino, name)
-	case sIFREG:
+	case extractors.SIFREG:
 		return wr.dst.File(name, m, wr.reader(f))
-	case sIFLNK:
+	case extractors.SIFLNK:
 		target, err := io.ReadAll(io.LimitReader(wr.reader(f), 4096))
 		if err != nil {
 			return err
 		}
 		return wr.dst.Symlink(name, string(target), m)
-	case sIFCHR, sIFBLK:
+	case extractors.SIFCHR, extractors.SIFBLK:
 		m.Major, m.Minor = wr.device(f)
 		return wr.dst.Special(name, m)
-	case sIFIFO, sIFSOCK:
+	case extractors.SIFIFO, extractors.SIFSOCK:
 		return wr.dst.Special(name, m)
 	}
 	wr.badNames++

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"syscall"
+
+	"github.com/fwstar/fwstar/extractors"
 )
 
 // ListDir lists a folder extracted by a reference tool (unsquashfs, cpio -i,
@@ -27,7 +29,7 @@ func ListDir(root string) ([]Entry, error) {
 		if err != nil {
 			return err
 		}
-		e := Entry{Path: filepath.ToSlash(rel), Mode: perm(fi.Mode()), SHA256: "-"}
+		e := Entry{Path: filepath.ToSlash(rel), Mode: extractors.UnixPerm(fi.Mode()), SHA256: "-"}
 		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 			e.UID, e.GID = int64(st.Uid), int64(st.Gid)
 		}

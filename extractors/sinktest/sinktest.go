@@ -72,20 +72,6 @@ func (s *Sink) clean(name string) (string, error) {
 	return p, nil
 }
 
-func perm(m fs.FileMode) uint32 {
-	v := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		v |= 0o4000
-	}
-	if m&fs.ModeSetgid != 0 {
-		v |= 0o2000
-	}
-	if m&fs.ModeSticky != 0 {
-		v |= 0o1000
-	}
-	return v
-}
-
 func (s *Sink) put(e *Entry) {
 	s.mu.Lock()
 	s.Entries[e.Path] = e
@@ -97,7 +83,7 @@ func (s *Sink) Dir(name string, m extractors.Meta) error {
 	if err != nil {
 		return err
 	}
-	s.put(&Entry{Path: p, Type: "dir", Mode: perm(m.Mode), UID: m.UID, GID: m.GID, SHA256: "-"})
+	s.put(&Entry{Path: p, Type: "dir", Mode: extractors.UnixPerm(m.Mode), UID: m.UID, GID: m.GID, SHA256: "-"})
 	return nil
 }
 
@@ -118,7 +104,7 @@ func (s *Sink) write(p, typ string, m extractors.Meta, r io.Reader) error {
 	if n > left {
 		return &extractors.LimitError{Limit: "bytes", Value: s.MaxBytes}
 	}
-	e := &Entry{Path: p, Type: typ, Mode: perm(m.Mode), UID: m.UID, GID: m.GID, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}
+	e := &Entry{Path: p, Type: typ, Mode: extractors.UnixPerm(m.Mode), UID: m.UID, GID: m.GID, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}
 	s.put(e)
 	if s.keep {
 		s.mu.Lock()
@@ -188,7 +174,7 @@ func (s *Sink) Special(name string, m extractors.Meta) error {
 	case m.Mode&fs.ModeSocket != 0:
 		typ = "socket"
 	}
-	s.put(&Entry{Path: p, Type: typ, Mode: perm(m.Mode), UID: m.UID, GID: m.GID, SHA256: "-"})
+	s.put(&Entry{Path: p, Type: typ, Mode: extractors.UnixPerm(m.Mode), UID: m.UID, GID: m.GID, SHA256: "-"})
 	return nil
 }
 

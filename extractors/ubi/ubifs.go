@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"runtime"
 	"sort"
 	"strings"
@@ -203,47 +202,6 @@ func (UBIFS) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst
 	return c.End, err
 }
 
-// Linux S_IFMT values of the mode field.
-const (
-	sIFMT   = 0o170000
-	sIFSOCK = 0o140000
-	sIFLNK  = 0o120000
-	sIFREG  = 0o100000
-	sIFBLK  = 0o060000
-	sIFDIR  = 0o040000
-	sIFCHR  = 0o020000
-	sIFIFO  = 0o010000
-)
-
-// fileMode turns a Linux mode into permission, setid/sticky and type bits.
-func fileMode(m uint32) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	if m&0o4000 != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		mode |= fs.ModeSticky
-	}
-	switch m & sIFMT {
-	case sIFDIR:
-		mode |= fs.ModeDir
-	case sIFLNK:
-		mode |= fs.ModeSymlink
-	case sIFCHR:
-		mode |= fs.ModeDevice | fs.ModeCharDevice
-	case sIFBLK:
-		mode |= fs.ModeDevice
-	case sIFIFO:
-		mode |= fs.ModeNamedPipe
-	case sIFSOCK:
-		mode |= fs.ModeSocket
-	}
-	return mode
-}
-
 // write walks the tree from the root inode: directories, links and devices
 // in order, regular files through workers that decompress in parallel.
 func (f *fsys) write(ctx context.Context, dst extractors.Sink) error {
@@ -310,33 +268,33 @@ func (f *fsys) write(ctx context.Context, dst extractors.Sink) error {
 				continue
 			}
 			if first, ok := written[e.inum]; ok {
-				if ino.mode&sIFMT != sIFDIR {
+				if ino.mode&extractors.SIFMT != extractors.SIFDIR {
 					links = append(links, [2]string{name, first})
 				}
 				continue
 			}
 			written[e.inum] = name
-			m := extractors.Meta{Mode: fileMode(ino.mode), UID: int64(ino.uid), GID: int64(ino.gid),
+			m := extractors.Meta{Mode: extractors.UnixMode(ino.mode), UID: int64(ino.uid), GID: int64(ino.gid),
 				MTime: time.Unix(ino.mtime, 0).UTC()}
 			var err error
-			switch ino.mode & sIFMT {
-			case sIFDIR:
+			switch ino.mode & extractors.SIFMT {
+			case extractors.SIFDIR:
 				err = dst.Dir(name, m)
 				subdirs = append(subdirs, dir{e.inum, name})
-			case sIFREG:
+			case extractors.SIFREG:
 				select {
 				case jobs <- job{name, ino, m}:
 				case <-ctx.Done():
 				}
-			case sIFLNK:
+			case extractors.SIFLNK:
 				err = dst.Symlink(name, string(ino.data), m)
-			case sIFCHR, sIFBLK:
+			case extractors.SIFCHR, extractors.SIFBLK:
 				if len(ino.data) >= 4 {
 					v := le.Uint32(ino.data)
 					m.Major, m.Minor = (v&0xFFF00)>>8, (v&0xFF)|(v>>12)&0xFFF00
 				}
 				err = dst.Special(name, m)
-			case sIFIFO, sIFSOCK:
+			case extractors.SIFIFO, extractors.SIFSOCK:
 				err = dst.Special(name, m)
 			default:
 				f.bad++
