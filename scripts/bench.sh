@@ -92,11 +92,12 @@ fwstar=$tmp/fwstar
 
 # --- measurement helpers -----------------------------------------------------
 
-# count_tree DIR: "files=N links=N elfs=N" (regular files, symlinks, ELF files).
+# count_tree DIR: "files=N links=N elfs=N [pe=N]": regular files, symlinks,
+# files starting with the ELF magic, and with "MZ" (PE images).
 count_tree() {
 	python3 - "$1" <<'EOF'
 import os, sys
-files = links = elfs = 0
+files = links = elfs = pes = 0
 for d, dirs, names in os.walk(sys.argv[1]):
     for n in names + [x for x in dirs if os.path.islink(os.path.join(d, x))]:
         p = os.path.join(d, n)
@@ -106,10 +107,12 @@ for d, dirs, names in os.walk(sys.argv[1]):
             files += 1
             try:
                 with open(p, 'rb') as f:
-                    elfs += f.read(4) == b'\x7fELF'
+                    magic = f.read(4)
+                elfs += magic == b'\x7fELF'
+                pes += magic[:2] == b'MZ'
             except OSError:
                 pass
-print(f"files={files} links={links} elfs={elfs}")
+print(f"files={files} links={links} elfs={elfs}" + (f" pe={pes}" if pes else ""))
 EOF
 }
 
@@ -157,7 +160,7 @@ gocpu() {
 		fi
 	done
 	python3 - "$stage" "$input" "$pkg" "$bench" "$l" "$tmp/gotime.2" "$tmp/gotime.5" "$tmp/gobench.5" >>"$raw" <<'EOF'
-import sys
+import re, sys
 stage, inp, pkg, bench, load, t2, t5, out5 = sys.argv[1:]
 def cpu(p):
     w, u, s, m = open(p).read().split()[-4:]
@@ -167,8 +170,12 @@ c5, rss = cpu(t5)
 line = [l for l in open(out5) if ' ns/op' in l][-1].split()
 metrics = {line[i + 1]: line[i] for i in range(2, len(line) - 1, 2)}
 wall = float(metrics.pop('ns/op')) / 1e9
-extra = ' '.join(f'{k}={v}' for k, v in metrics.items())
-print(f"gocpu\t{stage}\t{inp}\t{pkg} {line[0]}\t{(c5 - c2) / 3:.3f}\t{wall:.3f}\t{rss}\t{load}\t{extra}")
+metrics.pop('MB/s', None)
+metrics.pop('allocs/op', None)
+alloc = int(metrics.pop('B/op', 0))
+extra = ' '.join(f'{k}={float(v):g}' for k, v in metrics.items()) + f' (allocates {alloc / 1048576:.0f} MiB/op)'
+name = re.sub(r'-[0-9]+$', '', line[0])
+print(f"gocpu\t{stage}\t{inp}\t{pkg} {name}\t{(c5 - c2) / 3:.3f}\t{wall:.3f}\t{rss}\t{load}\t{extra}")
 EOF
 }
 
@@ -186,18 +193,18 @@ images=(
 )
 for img in "${images[@]}"; do cat "$img" >/dev/null; done # warm the page cache
 
-# The format's own Debian tool, where one applies: "TOOL-NAME|COMMAND" run in
-# the output folder with $1 = image.
+# The format's own Debian tool, where one applies: "TOOL NAME::COMMAND", the
+# command run by bash in the output folder with $1 = the image.
 peer_tool() {
 	case $(basename "$1") in
-	openwrt-*) echo 'unsquashfs|unsquashfs -q -n -f -o 1159328 -d out "$1"' ;;
-	ddwrt-*) echo 'unsquashfs|unsquashfs -q -n -f -o 923872 -d out "$1"' ;;
-	iotctf2020-*) echo 'unsquashfs|unsquashfs -q -n -f -d out "$1"' ;;
-	demo-router.bin) echo 'unsquashfs|unsquashfs -q -n -f -o 64 -d out "$1"' ;;
-	*.tar) echo 'tar -x|tar -xf "$1"' ;;
-	*.zip) echo 'unzip|unzip -q "$1"' ;;
-	*initrd.gz) echo 'gzip -dc | cpio -idm|gzip -dc "$1" | cpio -idm --quiet' ;;
-	*.cramfs) echo 'fsck.cramfs -x|fsck.cramfs --extract=out "$1"' ;;
+	openwrt-*) echo 'unsquashfs::unsquashfs -q -n -f -o 1159328 -d out "$1"' ;;
+	ddwrt-*) echo 'unsquashfs::unsquashfs -q -n -f -o 923872 -d out "$1"' ;;
+	iotctf2020-*) echo 'unsquashfs::unsquashfs -q -n -f -d out "$1"' ;;
+	demo-router.bin) echo 'unsquashfs::unsquashfs -q -n -f -o 64 -d out "$1"' ;;
+	*.tar) echo 'tar -x::tar -xf "$1"' ;;
+	*.zip) echo 'unzip::unzip -q "$1"' ;;
+	*initrd.gz) echo 'gzip -dc | cpio -idm::gzip -dc "$1" | cpio -idm --quiet' ;;
+	*.cramfs) echo 'fsck.cramfs -x::fsck.cramfs --extract=out "$1"' ;;
 	esac
 }
 
@@ -217,8 +224,8 @@ if has_stage unpack; then
 		note unpack "$name" "binwalk -Me" "$(count_tree "$d")"
 		if spec=$(peer_tool "$img") && [[ -n $spec ]]; then
 			d=$tmp/run/peer
-			timed unpack "$name" "${spec%%|*}" "$REPS" "$d" bash -c "${spec#*|}" _ "$img"
-			note unpack "$name" "${spec%%|*}" "$(count_tree "$d")"
+			timed unpack "$name" "${spec%%::*}" "$REPS" "$d" bash -c "${spec#*::}" _ "$img"
+			note unpack "$name" "${spec%%::*}" "$(count_tree "$d")"
 			case $name in
 			openwrt-*) mv "$d/out" "$trees/openwrt" ;;
 			debian12-kirkwood-*) mv "$d" "$trees/kirkwood" ;;
@@ -331,6 +338,9 @@ def med(stage, inp, tool):
                 rss=st.median(x[2] for x in r), load=st.median(x[3] for x in r),
                 fails=sum(x[4] != 0 for x in r), n=len(r))
 
+def esc(t):
+    return t.replace('|', '\\|')
+
 def fmt(m):
     if m is None:
         return '–', '–', '–', '–'
@@ -338,7 +348,7 @@ def fmt(m):
     return f"{m['wall']:.2f} s{fail}", f"{m['cpu']:.2f} s", f"{m['rss'] / 1024:.0f} MB", f"{m['load']:.1f}"
 
 def ratio(peer, ours):
-    if not peer or not ours:
+    if not peer or not ours or peer['fails'] == peer['n']:
         return '–'
     def r(a, b):
         return f'{a / b:.1f}×' if b > 0 else '–'
@@ -352,7 +362,7 @@ for (stage, inp, tool) in runs:
     if stage == 'unpack' and inp not in inputs:
         inputs.append(inp)
 if inputs:
-    print('### Unpack (median of runs; CPU = user+sys; ratio = peer ÷ fwstar)\n')
+    print('### Unpack (median of runs; CPU = user+sys; ratio = peer ÷ fwstar, above 1× fwstar is faster)\n')
     print('| input | tool | wall | CPU | peak RSS | load | ratio | extracted |')
     print('|---|---|---|---|---|---|---|---|')
     for inp in inputs:
@@ -363,7 +373,7 @@ if inputs:
             m = med(stage, inp, tool)
             w, c, r, l = fmt(m)
             rt = '' if tool == 'fwstar' else ratio(m, ours)
-            print(f"| {inp} | {tool} | {w} | {c} | {r} | {l} | {rt} | {notes.get((stage, inp, tool), '')} |")
+            print(f"| {inp} | {esc(tool)} | {w} | {c} | {r} | {l} | {rt} | {notes.get((stage, inp, tool), '')} |")
     print()
 
 scans = [(i, t) for (s, i, t) in runs if s == 'scan']
@@ -394,7 +404,7 @@ for stage, title in (('inventory', 'Inventory'), ('secrets', 'Secrets'), ('sbom'
             print(f"| {inp} | {name} (per op) | {float(wall):.3f} s | {float(cpu):.3f} s | {int(rss) / 1024:.0f} MB (process, incl. setup) | {load} | {extra} |")
         else:
             w, c, r, l = fmt(med(stage, inp, tool))
-            print(f"| {inp} | {tool} | {w} | {c} | {r} | {l} | {notes.get((stage, inp, tool), '')} |")
+            print(f"| {inp} | {esc(tool)} | {w} | {c} | {r} | {l} | {notes.get((stage, inp, tool), '')} |")
     print()
 
 if os.path.exists(gobench):

@@ -265,3 +265,34 @@ func TestCollect(t *testing.T) {
 		t.Errorf("submit arguments: %v", got)
 	}
 }
+
+// BenchmarkBatch scans the demo image and altered copies (plus the corpus
+// when present) with 1 and 2 workers, from an empty store each time.
+func BenchmarkBatch(b *testing.B) {
+	dir := b.TempDir()
+	demo := filepath.Join(samples.Root(), "samples", "demo-router.bin")
+	src, _ := os.ReadFile(demo)
+	var paths []string
+	for i := range 6 {
+		p := filepath.Join(dir, "demo-"+string(rune('a'+i))+".bin")
+		os.WriteFile(p, append(src, byte(i)), 0o644)
+		paths = append(paths, p)
+	}
+	for _, workers := range []int{1, 2} {
+		b.Run("workers="+string(rune('0'+workers)), func(b *testing.B) {
+			for b.Loop() {
+				out := b.TempDir()
+				db, err := Open(context.Background(), filepath.Join(out, "batch.db"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				sum, err := Run(context.Background(), db, paths, Options{Workers: workers, OutDir: out})
+				db.Close()
+				if err != nil || sum.Failed() != 0 {
+					b.Fatalf("%v, %d failed", err, sum.Failed())
+				}
+			}
+			b.ReportMetric(float64(len(paths))*float64(b.N)/b.Elapsed().Minutes(), "images/min")
+		})
+	}
+}

@@ -33,17 +33,9 @@ const (
 	digestVersion = "fwstar-key-v1\x00"
 )
 
-// fingerprintProps are the Props in which the secrets pass names a public
-// fingerprint, and what it identifies. A certificate's own digest comes
-// first: its public key also has a fingerprint, which groups under "key".
-var fingerprintProps = []struct{ prop, kind string }{
-	{"cert_sha256", KeyCert},
-	{"certificate_sha256", KeyCert},
-	{"spki_sha256", KeyPublic},
-	{"public_key_sha256", KeyPublic},
-	{"ssh_fingerprint", KeyPublic},
-	{"fingerprint", KeyPublic},
-}
+// fingerprintProps are the Props in which the secrets pass names a key's
+// public fingerprint, best first: one is enough to identify the key pair.
+var fingerprintProps = []string{"fingerprint_sha256", "spki_sha256", "ssh_fingerprint"}
 
 // keysOf reads the keys of a report's findings. It needs the report before
 // Redact: secrets are digested here so that they never reach the store.
@@ -62,18 +54,13 @@ func keysOf(r *report.Report) []Key {
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		found := false
-		for _, fp := range fingerprintProps {
-			if v := f.Props[fp.prop]; v != "" {
-				kind := fp.kind
-				if kind == KeyPublic && strings.Contains(f.RuleID, "cert") && f.Props["cert_sha256"] == "" {
-					kind = KeyCert
-				}
-				add(kind, v, f)
-				found = true
-			}
+		// A certificate is named by the SHA-256 of its DER form.
+		if strings.HasPrefix(f.RuleID, "certificate") && f.Props["sha256"] != "" {
+			add(KeyCert, f.Props["sha256"], f)
+			continue
 		}
-		if found {
+		if fp := firstProp(f.Props, fingerprintProps); fp != "" {
+			add(KeyPublic, fp, f)
 			continue
 		}
 		user := f.Props["account"]
@@ -100,6 +87,15 @@ func keysOf(r *report.Report) []Key {
 		}
 	}
 	return out
+}
+
+func firstProp(props map[string]string, names []string) string {
+	for _, n := range names {
+		if v := props[n]; v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // digest names a secret without revealing it. The prefix keeps these

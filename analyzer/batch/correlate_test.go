@@ -21,7 +21,11 @@ func labReport(img, rootPass string) *report.Report {
 	}
 	return &report.Report{Findings: []model.Finding{
 		{RuleID: "private-key", Kind: model.KindSecret, Evidence: ev("/etc/ssl/private/server.key", "aa11"),
-			Props: map[string]string{"spki_sha256": "5f1e0c", "algo": "rsa"}, Secret: "-----BEGIN RSA PRIVATE KEY-----..."},
+			Props: map[string]string{"fingerprint_sha256": "5f1e0c", "ssh_fingerprint": "SHA256:Xq", "algorithm": "rsa"}, Secret: "-----BEGIN RSA PRIVATE KEY-----..."},
+		{RuleID: "certificate-self-signed", Kind: model.KindSecret, Evidence: ev("/etc/ssl/certs/server.crt", "ee55"),
+			Props: map[string]string{"sha256": "c3c3", "subject": "CN=router"}},
+		{RuleID: "certificate-weak-signature", Kind: model.KindSecret, Evidence: ev("/etc/ssl/certs/server.crt", "ee55"),
+			Props: map[string]string{"sha256": "c3c3", "subject": "CN=router"}},
 		{RuleID: "weak-password-hash", Kind: model.KindCredential, Evidence: ev("/etc/shadow", "bb22"),
 			Props: map[string]string{"account": "root", "scheme": "md5-crypt"}, Secret: "$1$salt$" + rootPass},
 		{RuleID: "default-password", Kind: model.KindCredential, Evidence: ev("/etc/shadow", "bb22"),
@@ -47,7 +51,7 @@ func TestSharedKeys(t *testing.T) {
 	for _, im := range imgs {
 		r := labReport(im.name, im.pass)
 		if im.sha == "3333" {
-			r.Findings = r.Findings[3:]
+			r.Findings = r.Findings[5:]
 		}
 		keys := keysOf(r)
 		if err := db.putImage(ctx, Image{Path: "/lab/" + im.name, SHA256: im.sha}, time.Now()); err != nil {
@@ -74,8 +78,11 @@ func TestSharedKeys(t *testing.T) {
 		if s.Kind == KeyPublic && s.Value != "5f1e0c" {
 			t.Errorf("key fingerprint %q, want the SPKI SHA-256", s.Value)
 		}
+		if s.Kind == KeyCert && len(s.Rules) != 2 {
+			t.Errorf("certificate rules %v, want both", s.Rules)
+		}
 	}
-	want := map[string]int{KeyPublic: 2, KeyHash: 2, KeyDefault: 2, KeyIdentical: 3}
+	want := map[string]int{KeyPublic: 2, KeyCert: 2, KeyHash: 2, KeyDefault: 2, KeyIdentical: 3}
 	if len(got) != len(want) {
 		t.Errorf("shared kinds %v, want %v", got, want)
 	}

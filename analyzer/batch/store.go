@@ -110,7 +110,7 @@ var schema = []string{
 		value TEXT NOT NULL,
 		rule_id TEXT NOT NULL,
 		path TEXT NOT NULL,
-		PRIMARY KEY (sha256, rules_version, kind, value, path))`,
+		PRIMARY KEY (sha256, rules_version, kind, value, rule_id, path))`,
 	`CREATE INDEX IF NOT EXISTS fwstar_key_value ON fwstar_key (kind, value)`,
 }
 

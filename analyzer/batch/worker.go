@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -120,7 +121,7 @@ func (w *scanWorker) scan(ctx context.Context, res *Result, slot int) error {
 			w.o.Events.Stage(slot, s)
 		}
 	}
-	r, err := w.o.Scan(ctx, res.Path, stage)
+	r, err := safeScan(ctx, w.o.Scan, res.Path, stage)
 	if err != nil {
 		return err
 	}
@@ -147,6 +148,19 @@ func (w *scanWorker) scan(ctx context.Context, res *Result, slot int) error {
 		}
 	}
 	return nil
+}
+
+// safeScan turns a panic in a pass into the image's error, so that it is
+// recorded like any other failure and the worker goes on.
+func safeScan(ctx context.Context, scan ScanFunc, path string, stage func(string)) (r *report.Report, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			buf := make([]byte, 4096)
+			buf = buf[:runtime.Stack(buf, false)]
+			r, err = nil, fmt.Errorf("panic: %v\n%s", p, buf)
+		}
+	}()
+	return scan(ctx, path, stage)
 }
 
 // ReportBase names an image's report files: the sha256 prefix keeps two

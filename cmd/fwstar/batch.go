@@ -79,6 +79,8 @@ Exit codes: 0 every image scanned; 3 some images could not be scanned;
 			stderr := cmd.ErrOrStderr()
 			prog := newBatchProgress(ctx, stderr, o.Workers)
 			o.Events = prog.events()
+			// River's own warnings (a job that errored outside the scan).
+			o.Logger = slog.New(slog.NewTextHandler(prog.writer(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 			sum, err := batch.Run(ctx, db, paths, o)
 			prog.close()
 			if err != nil {
@@ -274,6 +276,7 @@ func resultsTable(w io.Writer, s *batch.Summary) error {
 // and log lines elsewhere, so that CI logs stay readable.
 type batchProgress interface {
 	events() batch.Events
+	writer() io.Writer // for lines that must not garble the bars
 	close()
 }
 
@@ -318,6 +321,8 @@ func (l *logProgress) events() batch.Events {
 }
 
 func (l *logProgress) close() {}
+
+func (l *logProgress) writer() io.Writer { return l.w }
 
 func resultLine(r *batch.Result) string {
 	if r.Status != batch.Done {
@@ -394,6 +399,8 @@ func (b *barProgress) events() batch.Events {
 		},
 	}
 }
+
+func (b *barProgress) writer() io.Writer { return b.p }
 
 func (b *barProgress) close() {
 	for _, bar := range b.bars {

@@ -167,23 +167,24 @@ func (r *run) scanBlob(j job) {
 		return
 	}
 	e := r.e
-	cands := e.sig.scan(f, size)
+	cands := e.sig.cursor(f, size)
+	pages := &pageReader{r: f}
 	hintNames := map[int64]string{}
-	tried := map[candidate]bool{}
 	var found []*Chunk
 	pos := int64(0)
-	for len(cands) > 0 {
+	for {
 		if r.ctx.Err() != nil {
 			break // the rest of the blob shows as unknown
 		}
-		c := cands[0]
-		cands = cands[1:]
-		if c.start < pos || tried[c] {
+		c, more := cands.next()
+		if !more {
+			break
+		}
+		if c.start < pos {
 			continue
 		}
-		tried[c] = true
 		h := e.handlers[c.h]
-		ch, err := identify(h, f, c.start, size)
+		ch, err := identify(h, pages, c.start, size)
 		if err != nil {
 			if !errors.Is(err, extractors.ErrNotFormat) {
 				r.problem(Problem{Kind: "error", Path: fmt.Sprintf("%s@0x%X:%s", j.layer, c.start, h.Name()), Detail: err.Error()})
@@ -203,6 +204,7 @@ func (r *run) scanBlob(j job) {
 		}
 		found = append(found, rec)
 		pos = end
+		cands.skipTo(pos)
 		for _, hint := range ch.Hints {
 			if hint.Offset < pos || hint.Offset >= size {
 				continue
@@ -216,18 +218,17 @@ func (r *run) scanBlob(j job) {
 			// since the header says something starts here (DD-WRT's kernel is
 			// LZMA with properties no magic list covers).
 			if i, ok := e.byName[hint.Format]; ok {
-				cands = append(cands, candidate{start: hint.Offset, h: i})
+				cands.hint(candidate{start: hint.Offset, h: i})
 			} else if hs := e.sig.at(f, hint.Offset, size, e.handlers); len(hs) > 0 {
 				for _, i := range hs {
-					cands = append(cands, candidate{start: hint.Offset, h: i})
+					cands.hint(candidate{start: hint.Offset, h: i})
 				}
 			} else {
 				for i := range e.handlers {
-					cands = append(cands, candidate{start: hint.Offset, h: i})
+					cands.hint(candidate{start: hint.Offset, h: i})
 				}
 			}
 		}
-		sortCandidates(cands)
 	}
 	if len(found) == 0 && !j.blob {
 		return

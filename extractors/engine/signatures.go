@@ -12,7 +12,6 @@ import (
 type candidate struct {
 	start int64
 	h     int // index into the engine's handlers; the order is the priority
-	hint  string
 }
 
 type magicRef struct {
@@ -26,6 +25,7 @@ type signatures struct {
 	table  map[uint16][]magicRef
 	first  [256]bool
 	maxLen int
+	maxOff int64 // the largest magic offset (tar's 257)
 }
 
 func newSignatures(hs []extractors.Handler) *signatures {
@@ -41,50 +41,119 @@ func newSignatures(hs []extractors.Handler) *signatures {
 			if len(m.Bytes) > s.maxLen {
 				s.maxLen = len(m.Bytes)
 			}
+			s.maxOff = max(s.maxOff, m.Offset)
 		}
 	}
 	return s
 }
 
-const scanWindow = 4 << 20
+// scanWindow is the bytes scanned at once; it bounds the candidates held (a
+// window of magic bytes) to a few MiB.
+const scanWindow = 256 << 10
 
-// scan returns the candidates of a blob sorted by start, then by priority.
-func (s *signatures) scan(r io.ReaderAt, size int64) []candidate {
-	var out []candidate
-	buf := make([]byte, min(size, scanWindow)+int64(s.maxLen))
-	for base := int64(0); base < size; base += scanWindow {
-		n, _ := r.ReadAt(buf, base)
-		w := buf[:n]
+// cursor yields a blob's candidates in order (by start, then priority), one
+// window of the blob at a time: a blob made of magic bytes costs one window
+// of candidates in memory, not one per byte of the blob. Candidates a header
+// hints at are merged in.
+type cursor struct {
+	s      *signatures
+	r      io.ReaderAt
+	size   int64
+	base   int64 // start of the next window to scan
+	buf    []byte
+	ready  []candidate // scanned, sorted, not yet returned
+	hinted []candidate // from hints, sorted
+	last   candidate
+	any    bool
+}
+
+func (s *signatures) cursor(r io.ReaderAt, size int64) *cursor {
+	return &cursor{s: s, r: r, size: size, buf: make([]byte, min(size, scanWindow)+int64(s.maxLen))}
+}
+
+// skipTo drops what lies before pos: bytes inside an extracted chunk are not
+// scanned at all. A magic at or after pos is the only way to a start at or
+// after pos, since magics sit at non-negative offsets into their chunk.
+func (c *cursor) skipTo(pos int64) {
+	i := sort.Search(len(c.ready), func(i int) bool { return c.ready[i].start >= pos })
+	c.ready = c.ready[i:]
+	if pos > c.base {
+		c.base = pos
+	}
+}
+
+// hint adds candidates at a header's word; they are never behind the cursor.
+func (c *cursor) hint(cs ...candidate) {
+	c.hinted = append(c.hinted, cs...)
+	sortCandidates(c.hinted)
+}
+
+// fill scans windows until the earliest scanned candidate can no longer be
+// preceded by one from a later window, or the blob ends.
+func (c *cursor) fill() {
+	for c.base < c.size {
+		// A later window's magics start chunks at or after its base minus the
+		// largest magic offset.
+		if len(c.ready) > 0 && c.ready[0].start < c.base-c.s.maxOff {
+			return
+		}
+		n, _ := c.r.ReadAt(c.buf, c.base)
+		w := c.buf[:n]
 		limit := min(n, scanWindow) // the overlap is scanned by the next window
+		from := len(c.ready)
 		for i := 0; i+1 < n && i < limit; i++ {
-			if !s.first[w[i]] {
+			if !c.s.first[w[i]] {
 				continue
 			}
-			refs := s.table[uint16(w[i])<<8|uint16(w[i+1])]
-			for _, ref := range refs {
+			for _, ref := range c.s.table[uint16(w[i])<<8|uint16(w[i+1])] {
 				if bytes.HasPrefix(w[i:], ref.m.Bytes) {
-					start := base + int64(i) - ref.m.Offset
-					if start >= 0 {
-						out = append(out, candidate{start: start, h: ref.h})
+					if start := c.base + int64(i) - ref.m.Offset; start >= 0 {
+						c.ready = append(c.ready, candidate{start: start, h: ref.h})
 					}
 				}
 			}
 		}
-		if n < len(buf) {
-			break
+		if from > 0 || len(c.ready) > 1 {
+			sortCandidates(c.ready)
+		}
+		if n < len(c.buf) {
+			c.base = c.size
+		} else {
+			c.base += scanWindow
 		}
 	}
-	sortCandidates(out)
-	return out
+}
+
+// next returns the next candidate not returned before.
+func (c *cursor) next() (candidate, bool) {
+	for {
+		c.fill()
+		var cand candidate
+		switch {
+		case len(c.ready) > 0 && (len(c.hinted) == 0 || less(c.ready[0], c.hinted[0])):
+			cand, c.ready = c.ready[0], c.ready[1:]
+		case len(c.hinted) > 0:
+			cand, c.hinted = c.hinted[0], c.hinted[1:]
+		default:
+			return candidate{}, false
+		}
+		if c.any && cand.start == c.last.start && cand.h == c.last.h {
+			continue // two magics of one handler, or a hint where a magic is
+		}
+		c.last, c.any = cand, true
+		return cand, true
+	}
+}
+
+func less(a, b candidate) bool {
+	if a.start != b.start {
+		return a.start < b.start
+	}
+	return a.h < b.h
 }
 
 func sortCandidates(c []candidate) {
-	sort.SliceStable(c, func(i, j int) bool {
-		if c[i].start != c[j].start {
-			return c[i].start < c[j].start
-		}
-		return c[i].h < c[j].h
-	})
+	sort.SliceStable(c, func(i, j int) bool { return less(c[i], c[j]) })
 }
 
 // at returns the handlers with a magic present for a chunk starting at off:
@@ -101,4 +170,38 @@ func (s *signatures) at(r io.ReaderAt, off, size int64, hs []extractors.Handler)
 		}
 	}
 	return out
+}
+
+// pageReader serves a handler's Identify reads from one cached page of the
+// blob: candidates come in order, so most headers are read without a system
+// call (a blob made of one magic has a candidate every few bytes).
+type pageReader struct {
+	r    io.ReaderAt
+	base int64
+	page []byte
+	n    int
+}
+
+const identifyPage = 64 << 10
+
+func (p *pageReader) ReadAt(b []byte, off int64) (int, error) {
+	if off < 0 || len(b) > identifyPage/2 {
+		return p.r.ReadAt(b, off)
+	}
+	if off < p.base || off+int64(len(b)) > p.base+int64(p.n) || p.page == nil {
+		if p.page == nil {
+			p.page = make([]byte, identifyPage)
+		}
+		n, err := p.r.ReadAt(p.page, off)
+		p.base, p.n = off, n
+		if n < len(b) {
+			p.n = 0
+			if err == nil {
+				err = io.EOF
+			}
+			m := copy(b, p.page[:n])
+			return m, err
+		}
+	}
+	return copy(b, p.page[off-p.base:]), nil
 }

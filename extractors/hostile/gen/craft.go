@@ -21,7 +21,7 @@ import (
 // content, and the committed seeds made by the Debian tools.
 func (g *Generator) Crafted() ([]Case, error) {
 	var out []Case
-	for _, f := range []func() ([]Case, error){g.tarCases, g.zipCases, g.committed, g.squashfsNames, g.nested, g.bombs} {
+	for _, f := range []func() ([]Case, error){g.tarCases, g.zipCases, g.committed, g.squashfsNames, g.nested, g.bombs, g.floods} {
 		cs, err := f()
 		if err != nil {
 			return nil, err
@@ -440,5 +440,46 @@ func (g *Generator) bombs() ([]Case, error) {
 			_, err = w.Write(gz)
 			return err
 		}})
+	return out, nil
+}
+
+// floods are blobs made of one magic repeated: every position is a candidate
+// for some handler. The engine must hold a window of candidates, not one per
+// byte, and give up at its deadline. Plain (8 MiB) and gzip-wrapped (48 MiB
+// once decompressed) for the 2-byte JFFS2 and gzip magics, squashfs', tar's
+// (at 257 in 512-byte steps, each a valid-looking header start) and UBI's.
+func (g *Generator) floods() ([]Case, error) {
+	var out []Case
+	for _, m := range []struct {
+		name string
+		unit []byte
+	}{
+		{"jffs2", []byte{0x85, 0x19}}, {"gzip", []byte{0x1f, 0x8b}}, {"squashfs", []byte("hsqs")},
+		{"ubi", []byte("UBI#")}, {"lz4", []byte{0x04, 0x22, 0x4d, 0x18}},
+	} {
+		for _, wrap := range []bool{false, true} {
+			n := 8 << 20
+			if wrap {
+				n = 48 << 20
+			}
+			name := fmt.Sprintf("crafted/flood/%s-%dMiB", m.name, n>>20)
+			if wrap {
+				name += ".gz"
+			}
+			out = append(out, Case{Name: name, Family: "engine", Kind: "flood", Big: wrap, Build: func(w io.Writer) error {
+				flood := bytes.Repeat(m.unit, n/len(m.unit))
+				if !wrap {
+					_, err := w.Write(flood)
+					return err
+				}
+				gz, err := compress(compressors[0], flood)
+				if err != nil {
+					return err
+				}
+				_, err = w.Write(gz)
+				return err
+			}})
+		}
+	}
 	return out, nil
 }
