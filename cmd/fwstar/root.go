@@ -35,7 +35,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newExtractCmd(), newScanCmd(), newSBOMCmd(), newDBCmd())
+	root.AddCommand(newExtractCmd(), newScanCmd(), newSBOMCmd(), newDBCmd(), newBatchCmd(), newSubmitCmd(), newWorkerCmd(), newResultsCmd())
 	return root
 }
 

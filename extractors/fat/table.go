@@ -57,6 +57,7 @@ type chain struct {
 	first uint32
 	c     uint32 // the next cluster to return; 0 after the end
 	back  map[uint32]bool
+	err   error // why the chain ended early, returned again by every later next
 }
 
 func (v *volume) chain(first uint32) *chain { return &chain{v: v, first: first, c: first} }
@@ -65,12 +66,13 @@ func (v *volume) chain(first uint32) *chain { return &chain{v: v, first: first, 
 func (ch *chain) next() (uint32, error) {
 	c := ch.c
 	if c == 0 {
-		return 0, nil
+		return 0, ch.err
 	}
 	t := ch.v.fat
 	if c < 2 || c > t.max {
 		ch.c = 0
-		return 0, extractors.Errorf("fat", ch.v.base+ch.v.bpb.fatOff, "chain from cluster %d: bad link %d", ch.first, c)
+		ch.err = extractors.Errorf("fat", ch.v.base+ch.v.bpb.fatOff, "chain from cluster %d: bad link %d", ch.first, c)
+		return 0, ch.err
 	}
 	n := t.next(c)
 	switch {
@@ -82,7 +84,8 @@ func (ch *chain) next() (uint32, error) {
 		}
 		if ch.back[c] {
 			ch.c = 0
-			return 0, extractors.Errorf("fat", ch.v.base+ch.v.bpb.fatOff, "chain from cluster %d loops at %d", ch.first, c)
+			ch.err = extractors.Errorf("fat", ch.v.base+ch.v.bpb.fatOff, "chain from cluster %d loops at %d", ch.first, c)
+			return 0, ch.err
 		}
 		ch.back[c] = true
 	}

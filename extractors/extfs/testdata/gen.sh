@@ -97,7 +97,7 @@ mkdir -p "$small/d"
 cp "$src/etc/passwd" "$src/etc/motd" "$small/d/" && ln -s passwd "$small/d/link" && mkfifo "$small/fifo"
 seq 1 2500 > "$small/blocks" # 11 KiB: past the direct blocks
 mke2fs -q -F -N 24 -I 128 -t ext2 -b 1024 -d "$small" small-ext2.img 64
-mke2fs -q -F -N 16 -t ext4 -b 1024 -O ^has_journal,inline_data,^resize_inode -d "$small" small-ext4.img 64
+mke2fs -q -F -N 32 -t ext4 -b 1024 -O ^has_journal,inline_data,^resize_inode -d "$small" small-ext4.img 96
 
 for f in ext2-1k ext3-1k ext4-4k ext4-inline genext2fs small-ext2 small-ext4; do
 	rm -rf "$tmp/x" && mkdir "$tmp/x"

@@ -116,8 +116,8 @@ var formats = map[string]format{
 		{"fv_length", 32, 8, le}, {"header_length", 48, 2, le}, {"ext_header_offset", 52, 2, le},
 		{"block_map.num_blocks", 56, 4, le}, {"block_map.length", 60, 4, le},
 	}, fix: fixFV},
-	"lz4": {magic: []byte{0x04, 0x22, 0x4d, 0x18}, fields: []field{{"flg_bd", 4, 2, le}, {"block0.size", 7, 4, le}}},
-	"zstd": {magic: []byte{0x28, 0xb5, 0x2f, 0xfd}, fields: []field{{"frame_header", 4, 1, le}, {"window|fcs", 5, 4, le}}},
+	"lz4":   {magic: []byte{0x04, 0x22, 0x4d, 0x18}, fields: []field{{"flg_bd", 4, 2, le}, {"block0.size", 7, 4, le}}},
+	"zstd":  {magic: []byte{0x28, 0xb5, 0x2f, 0xfd}, fields: []field{{"frame_header", 4, 1, le}, {"window|fcs", 5, 4, le}}},
 	"bzip2": {magic: []byte("BZh"), fields: []field{{"level", 3, 1, le}}},
 }
 
