@@ -2,6 +2,9 @@ package analyzer
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,4 +103,55 @@ func BenchmarkScan(b *testing.B) {
 			}
 		})
 	}
+}
+
+// documentedRules reads the rule IDs listed in rules/README.md and
+// rules/secrets/README.md.
+func documentedRules(t *testing.T) map[string]bool {
+	t.Helper()
+	ids := map[string]bool{}
+	for _, f := range []string{"rules/README.md", "rules/secrets/README.md"} {
+		b, err := os.ReadFile(filepath.Join(samples.Root(), f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if !strings.HasPrefix(line, "| ") {
+				continue
+			}
+			cell := strings.TrimSuffix(strings.Split(line, "|")[1], " (yaml) ")
+			for _, id := range strings.Split(cell, ",") {
+				ids[strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(id), "(yaml)"))] = true
+			}
+		}
+	}
+	return ids
+}
+
+// TestRuleIDsAreDocumented scans the demo firmware and the corpus images and
+// fails on any rule ID the rules README does not list.
+func TestRuleIDsAreDocumented(t *testing.T) {
+	doc := documentedRules(t)
+	images := []string{filepath.Join(samples.Root(), "samples", "demo-router.bin")}
+	for _, n := range []string{"openwrt-15.05.1-tl-wr703n-factory.bin", "ddwrt-v24-mini-generic.trx.bin", "iotctf2020-web2.squashfs", "esp32s3-linux-rootfs-xip.cramfs"} {
+		if p := filepath.Join(samples.CorpusDir(), n); fileExists(p) {
+			images = append(images, p)
+		}
+	}
+	for _, img := range images {
+		r, err := Scan(context.Background(), img, Options{Now: scanTime})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range r.Findings {
+			if !doc[f.RuleID] {
+				t.Errorf("%s: rule %q is not documented in rules/README.md", filepath.Base(img), f.RuleID)
+			}
+		}
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

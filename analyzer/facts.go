@@ -109,7 +109,15 @@ func dedupe(fs []model.Finding) []model.Finding {
 		}
 	}
 	out := fs[:0]
+	seen := map[string]bool{}
 	for _, f := range fs {
+		if f.ID == "" {
+			f.Fingerprint("")
+		}
+		if seen[f.ID] {
+			continue // the same rule on the same files from two passes
+		}
+		seen[f.ID] = true
 		other, ok := sameProblem[f.RuleID]
 		covered := ok && len(f.Evidence) > 0
 		for _, e := range f.Evidence {

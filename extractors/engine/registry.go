@@ -6,8 +6,11 @@ import (
 	"github.com/fwstar/fwstar/extractors/archive"
 	"github.com/fwstar/fwstar/extractors/compress"
 	"github.com/fwstar/fwstar/extractors/cramfs"
+	"github.com/fwstar/fwstar/extractors/extfs"
+	"github.com/fwstar/fwstar/extractors/fat"
 	"github.com/fwstar/fwstar/extractors/fdt"
 	"github.com/fwstar/fwstar/extractors/fwheader"
+	"github.com/fwstar/fwstar/extractors/iso9660"
 	"github.com/fwstar/fwstar/extractors/jffs2"
 	"github.com/fwstar/fwstar/extractors/squashfs"
 	"github.com/fwstar/fwstar/extractors/ubi"
@@ -24,6 +27,7 @@ func Handlers() []extractors.Handler {
 		android.BootImage{}, android.Sparse{},
 		jffs2.Handler{}, cramfs.Handler{}, ubi.UBI{}, ubi.UBIFS{},
 		squashfs.Handler{},
+		extfs.Handler{}, fat.Handler{}, iso9660.Handler{},
 		archive.CPIO{}, archive.Tar{}, archive.Zip{},
 		compress.Gzip{}, compress.XZ{}, compress.Zstd{}, compress.Bzip2{}, compress.LZ4{}, compress.Lzop{}, compress.LZMA{},
 	}

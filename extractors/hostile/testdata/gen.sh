@@ -70,7 +70,7 @@ mkfs.jffs2 -r $T/jz -o zeros.jffs2 -l -e 0x10000 -q
 
 # UBIFS (mkfs.ubifs 2.1.6) of a 1 GiB sparse file: holes are no data nodes.
 mkdir -p $T/uz && truncate -s 1G $T/uz/zeros
-mkfs.ubifs -r $T/uz -m 2048 -e 126976 -c 64 -x zlib -o sparse-bomb.ubifs
+mkfs.ubifs -r $T/uz -m 8 -e 16256 -c 64 -x zlib -o sparse-bomb.ubifs
 
 # cramfs (mkfs.cramfs 2.38) of a 16 MiB (its largest file) sparse file made with holes (-z).
 mkdir -p $T/cz && truncate -s 16777215 $T/cz/zeros
