@@ -37,10 +37,17 @@ func Wrap(format string, off int64, err error, msg string, args ...any) error {
 	return &FormatError{Format: format, Offset: off, Msg: fmt.Sprintf(msg, args...), Err: err}
 }
 
-// NotFormat returns an error wrapping ErrNotFormat with a reason, for debugging.
+// NotFormat returns an error wrapping ErrNotFormat with a reason, for
+// debugging. It formats nothing until asked: the engine gets one per failed
+// candidate, and a blob full of one magic has millions.
 func NotFormat(format, reason string) error {
-	return fmt.Errorf("%s: %w: %s", format, ErrNotFormat, reason)
+	return &notFormat{format, reason}
 }
+
+type notFormat struct{ format, reason string }
+
+func (e *notFormat) Error() string { return e.format + ": not this format: " + e.reason }
+func (e *notFormat) Unwrap() error { return ErrNotFormat }
 
 // LimitError is a budget that ran out. The chunk stops; the image goes on.
 type LimitError struct {

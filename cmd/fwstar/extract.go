@@ -21,6 +21,7 @@ func limitFlags(cmd *cobra.Command, l *engine.Limits) {
 	f.Int64Var(&l.Files, "max-files", l.Files, "budget: number of extracted entries")
 	f.IntVar(&l.Depth, "max-depth", l.Depth, "budget: nesting depth of chunks")
 	f.DurationVar(&l.HandlerTimeout, "handler-timeout", l.HandlerTimeout, "budget: wall time of one handler on one chunk")
+	f.DurationVar(&l.Timeout, "timeout", l.Timeout, "budget: wall time of unpacking the whole image (0: none)")
 }
 
 func newExtractCmd() *cobra.Command {

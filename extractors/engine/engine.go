@@ -83,6 +83,11 @@ func (e *Engine) Extract(ctx context.Context, input, out string) (*Manifest, err
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
+	if e.Limits.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.Limits.Timeout)
+		defer cancel()
+	}
 	r := &run{e: e, ctx: ctx, out: out, budget: &budget{limits: e.Limits}}
 	r.cond = sync.NewCond(&r.mu)
 	name := filepath.Base(input)
@@ -100,6 +105,10 @@ func (e *Engine) Extract(ctx context.Context, input, out string) (*Manifest, err
 		}()
 	}
 	wg.Wait()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		r.problems = append(r.problems, Problem{Kind: "limit", Path: name,
+			Detail: fmt.Sprintf("budget \"timeout\" exceeded (%s): what was not reached is reported as unknown", e.Limits.Timeout)})
+	}
 	sort.Slice(r.chunks, func(i, j int) bool { return r.chunks[i].Layer < r.chunks[j].Layer })
 	sort.Slice(r.problems, func(i, j int) bool { return r.problems[i].Path < r.problems[j].Path })
 	return &Manifest{

@@ -12,6 +12,7 @@ type Limits struct {
 	Files          int64         // entries written for the whole image
 	Depth          int           // nesting of chunks
 	HandlerTimeout time.Duration // wall time of one Extract call
+	Timeout        time.Duration // wall time of the whole image's extraction; 0 means none
 }
 
 // DefaultLimits suits a lab scanning untrusted images on a 2-core, 24 GiB box:
@@ -25,5 +26,6 @@ func DefaultLimits() Limits {
 		Files:          1_000_000,
 		Depth:          12,
 		HandlerTimeout: 5 * time.Minute,
+		Timeout:        30 * time.Minute,
 	}
 }
