@@ -69,6 +69,15 @@ func TestCorpusVerdicts(t *testing.T) {
 		if c := verdict(t, r, "S1.1-02"); c.Verdict != scoring.DoesNotConform {
 			t.Fatalf("S1.1-02 is %s, want does-not-conform (root has an empty password)", c.Verdict)
 		}
+		if got := r.Inventory.Summary.ByArch; len(got) != 1 || got["arm-eabi5-le"] != 8 {
+			t.Errorf("ELF arches %v, want 8 ARM EABI5 (MANIFEST.md)", got)
+		}
+	})
+	t.Run("esp32s3", func(t *testing.T) {
+		r := scanCorpus(t, "esp32s3-linux-rootfs-xip.cramfs")
+		if got := r.Inventory.Summary.ByArch; len(got) != 1 || got["xtensa-le"] == 0 {
+			t.Errorf("ELF arches %v, want Xtensa only", got)
+		}
 	})
 	t.Run("kirkwood", func(t *testing.T) {
 		r := scanCorpus(t, "debian12-kirkwood-initrd.gz")

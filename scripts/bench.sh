@@ -49,7 +49,6 @@ find_tool() { # NAME: path of a tool, or nothing
 	return 0
 }
 gitleaks=${GITLEAKS:-$(find_tool gitleaks)}
-syft=${SYFT:-$(find_tool syft)}
 export SYFT_CHECK_FOR_APP_UPDATE=false
 
 has_stage() { [[ " $STAGES " == *" $1 "* ]]; }
@@ -76,11 +75,6 @@ log() { echo "[$(date -u +%H:%M:%S) load $(load1)] $*" >&2; }
 		echo "gitleaks	$(go version -m "$gitleaks" | awk '$1 == "mod" {print $3}') ($(go version -m "$gitleaks" | head -1 | cut -d' ' -f2))"
 	else
 		echo "gitleaks	not available"
-	fi
-	if [[ -n $syft ]]; then
-		echo "syft	$(go version -m "$syft" | awk '$1 == "mod" {print $3}') ($(go version -m "$syft" | head -1 | cut -d' ' -f2))"
-	else
-		echo "syft	not available"
 	fi
 	echo "load_start	$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/env.txt"
@@ -276,8 +270,25 @@ if has_stage secrets; then
 	done
 fi
 
+# --- every Go benchmark in the repo ------------------------------------------------
+if has_stage gobench; then
+	mapfile -t pkgs < <(grep -rl 'func Benchmark' --include='*_test.go' . | xargs -n1 dirname | sort -u)
+	log "go benchmarks: ${pkgs[*]}"
+	# -p 1: one package's benchmarks at a time, so they do not compete.
+	echo "load_before	$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/gobench.txt"
+	go test -p 1 -run '^$' -bench . -benchtime 3x -benchmem "${pkgs[@]}" >>"$out/gobench.txt" 2>&1 || true
+	echo "load_after	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/gobench.txt"
+fi
+
 # --- SBOM: syft beside fwstar sbom -------------------------------------------------
+# Last, so that a syft still being built when the run starts can be used.
 if has_stage sbom; then
+	syft=${SYFT:-$(find_tool syft)}
+	if [[ -n $syft ]]; then
+		echo "env	syft	$(go version -m "$syft" | awk '$1 == "mod" {print $3}') ($(go version -m "$syft" | head -1 | cut -d' ' -f2))" >>"$raw"
+	else
+		echo "env	syft	not available" >>"$raw"
+	fi
 	for t in openwrt kirkwood licheepi; do
 		case $t in
 		openwrt) img=$corpus/openwrt-15.05.1-tl-wr703n-factory.bin ;;
@@ -299,16 +310,6 @@ if has_stage sbom; then
 	done
 	gocpu sbom openwrt analyzer/sbom '^BenchmarkBuild$/^openwrt'
 	gocpu sbom kirkwood analyzer/sbom '^BenchmarkBuild$/^debian12-kirkwood'
-fi
-
-# --- every Go benchmark in the repo ------------------------------------------------
-if has_stage gobench; then
-	mapfile -t pkgs < <(grep -rl 'func Benchmark' --include='*_test.go' . | xargs -n1 dirname | sort -u)
-	log "go benchmarks: ${pkgs[*]}"
-	# -p 1: one package's benchmarks at a time, so they do not compete.
-	echo "load_before	$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/gobench.txt"
-	go test -p 1 -run '^$' -bench . -benchtime 3x -benchmem "${pkgs[@]}" >>"$out/gobench.txt" 2>&1 || true
-	echo "load_after	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/gobench.txt"
 fi
 
 echo "env	load_end	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw"
@@ -356,6 +357,8 @@ def ratio(peer, ours):
 
 print(f"Run: {env.get('date')}; {env.get('nproc')} × {env.get('cpu')}; {env.get('go')}; "
       f"load average at start {env.get('load_start')}, at end {env.get('load_end')}.\n")
+print('Versions: ' + '; '.join(f'{k} {env[k]}' for k in ('fwstar', 'binwalk', 'unsquashfs', 'cpio', 'gzip', 'tar',
+      'unzip', 'checksec', 'gitleaks', 'syft') if k in env) + '.\n')
 
 inputs = []
 for (stage, inp, tool) in runs:

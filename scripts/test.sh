@@ -20,7 +20,7 @@ if [ "$fuzztime" != 0 ]; then
   n=0
   while IFS=: read -r file name; do
     pkg=./$(dirname "$file")
-    go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/fwstar-fuzz.log 2>&1 || {
+    go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 0 "$pkg" >/tmp/fwstar-fuzz.log 2>&1 || {
       cat /tmp/fwstar-fuzz.log; echo "fuzz target $name in $pkg failed"; exit 1; }
     n=$((n+1))
   done < <(grep -rHo --include='*_test.go' -E '^func (Fuzz[A-Za-z0-9_]+)' . | sed -E 's/:func /:/' | sort -u)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fwstar/fwstar/analyzer/model"
+	"github.com/fwstar/fwstar/analyzer/services"
 )
 
 //go:embed report.html.tmpl
@@ -44,6 +45,12 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return m[v]
 	},
 	"indent": func(layer string) int { return strings.Count(layer, "@0x") - 1 },
+	"auth": func(svc *services.Service, lang string) string {
+		a, e := serviceAuth(svc, lang)
+		return a + e
+	},
+	"inimage": lastPart,
+	"counts":  countList,
 }).Parse(htmlTemplate))
 
 func strconvHex(v int64) string {

@@ -7,6 +7,9 @@ package report
 import (
 	"sort"
 
+	"github.com/fwstar/fwstar/analyzer/inventory"
+	"github.com/fwstar/fwstar/analyzer/services"
+
 	"github.com/fwstar/fwstar/analyzer/model"
 	"github.com/fwstar/fwstar/analyzer/scoring"
 )
@@ -27,10 +30,10 @@ type Report struct {
 	Image           Image                 `json:"image"`
 	Layers          []Layer               `json:"layers"`
 	Stats           Stats                 `json:"stats"`
-	Inventory       any                   `json:"inventory,omitempty"`
+	Inventory       *inventory.Result     `json:"inventory,omitempty"`
 	Components      []model.Component     `json:"components"`
 	Vulnerabilities []model.Vulnerability `json:"vulnerabilities"`
-	AttackSurface   any                   `json:"attack_surface,omitempty"`
+	AttackSurface   *services.Result      `json:"attack_surface,omitempty"`
 	Findings        []model.Finding       `json:"findings"`
 	Facts           []model.Fact          `json:"facts"`
 	Scores          []*scoring.Result     `json:"scores"`

@@ -3,10 +3,12 @@ package report
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/fwstar/fwstar/analyzer/model"
 	"github.com/fwstar/fwstar/analyzer/scoring"
+	"github.com/fwstar/fwstar/analyzer/services"
 )
 
 type textRenderer struct{}
@@ -158,6 +160,54 @@ func (textRenderer) Render(w io.Writer, r *Report, o Options) error {
 		}
 	}
 
+	if inv := r.Inventory; inv != nil {
+		sum := inv.Summary
+		fmt.Fprintf(b, "\n%s (%d entries, %d with content)\n", p.paint(ansiBold, t("Inventory", "インベントリ")), sum.Entries, sum.Regular)
+		fmt.Fprintf(b, "  %s: %s\n", t("types", "種類"), countList(sum.ByType))
+		if len(sum.ByArch) > 0 {
+			fmt.Fprintf(b, "  %s: %s\n", t("ELF by architecture", "ELFのアーキテクチャ"), countList(sum.ByArch))
+		}
+		if len(sum.PESubsystems) > 0 {
+			fmt.Fprintf(b, "  %s: %s\n", t("PE subsystems", "PEサブシステム"), countList(sum.PESubsystems))
+		}
+		for _, k := range sum.Kernels {
+			fmt.Fprintf(b, "  %s %s  %s\n", t("kernel", "カーネル"), k.Version, p.paint(ansiGrey, k.Path))
+		}
+		for i, h := range sum.LeastHardened {
+			if i == 0 {
+				fmt.Fprintf(b, "  %s:\n", t("least hardened binaries", "保護機能の少ないバイナリ"))
+			}
+			if i == 10 {
+				fmt.Fprintf(b, "    ... %d more\n", len(sum.LeastHardened)-10)
+				break
+			}
+			fmt.Fprintf(b, "    %-40s %s %s\n", lastPart(h.Path), t("lacks", "欠如:"), strings.Join(h.Missing, ", "))
+		}
+	}
+
+	if s := r.AttackSurface; s != nil && len(s.Services)+len(s.Logins) > 0 {
+		fmt.Fprintf(b, "\n%s\n", p.paint(ansiBold, t("Attack surface", "攻撃対象領域")))
+		for _, svc := range s.Services {
+			if svc.State == "not-started" {
+				continue
+			}
+			auth, tls := serviceAuth(svc, o.Lang)
+			where := ""
+			if len(svc.Starts) > 0 {
+				at := svc.Starts[0].At
+				where = fmt.Sprintf("%s:%d", lastPart(at.Path), at.Line)
+			}
+			fmt.Fprintf(b, "  %-12s %-12s %-22s %s%s  %s\n", svc.Name, svc.State, strings.Join(svc.Ports, " "), auth, tls, p.paint(ansiGrey, where))
+		}
+		for _, l := range s.Logins {
+			pw := t("password", "パスワードあり")
+			if !l.Password {
+				pw = p.paint(ansiRed, t("NO password", "パスワードなし"))
+			}
+			fmt.Fprintf(b, "  %-12s %-12s %-22s %s  %s\n", l.Kind, l.State, l.TTY, pw, p.paint(ansiGrey, fmt.Sprintf("%s:%d", lastPart(l.At.Path), l.At.Line)))
+		}
+	}
+
 	fmt.Fprintf(b, "\n%s (%d)\n", p.paint(ansiBold, t("Components", "コンポーネント")), len(r.Components))
 	for _, c := range r.Components {
 		fmt.Fprintf(b, "  %-28s %-16s %s\n", c.Name, c.Version, p.paint(ansiGrey, strings.Join(c.Methods, ",")))
@@ -185,4 +235,54 @@ func oneLine(s string, n int) string {
 		return string([]rune(s)[:n]) + "…"
 	}
 	return s
+}
+
+// countList renders a map of counts as "a 3, b 1", largest first.
+func countList(m map[string]int) string {
+	type kv struct {
+		k string
+		v int
+	}
+	var es []kv
+	for k, v := range m {
+		es = append(es, kv{k, v})
+	}
+	sort.Slice(es, func(i, j int) bool {
+		if es[i].v != es[j].v {
+			return es[i].v > es[j].v
+		}
+		return es[i].k < es[j].k
+	})
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = fmt.Sprintf("%s %d", e.k, e.v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// lastPart is the in-image part of a layer path: after its last chunk marker.
+func lastPart(layerPath string) string {
+	if i := strings.LastIndex(layerPath, ":"); i >= 0 && strings.Contains(layerPath[:i], "@0x") {
+		return layerPath[i+1:]
+	}
+	return layerPath
+}
+
+// serviceAuth describes how a listener authenticates and protects traffic;
+// a daemon with no port is no listener and gets neither.
+func serviceAuth(svc *services.Service, lang string) (auth, enc string) {
+	if len(svc.Ports) == 0 {
+		return "-", ""
+	}
+	auth = model.Text{EN: "no authentication", JA: "認証なし"}.In(lang)
+	if svc.Auth != nil && svc.Auth.Required {
+		auth = model.Text{EN: "authentication: ", JA: "認証: "}.In(lang) + strings.Join(svc.Auth.Methods, ",")
+	}
+	if svc.TLS != nil && svc.TLS.Enabled {
+		enc = ", TLS"
+		if svc.Kind == "ssh" {
+			enc = model.Text{EN: ", encrypted (SSH)", JA: "、暗号化(SSH)"}.In(lang)
+		}
+	}
+	return auth, enc
 }

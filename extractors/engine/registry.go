@@ -4,6 +4,7 @@ import (
 	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/android"
 	"github.com/fwstar/fwstar/extractors/archive"
+	"github.com/fwstar/fwstar/extractors/archive7"
 	"github.com/fwstar/fwstar/extractors/compress"
 	"github.com/fwstar/fwstar/extractors/cramfs"
 	"github.com/fwstar/fwstar/extractors/extfs"
@@ -28,7 +29,7 @@ func Handlers() []extractors.Handler {
 		jffs2.Handler{}, cramfs.Handler{}, ubi.UBI{}, ubi.UBIFS{},
 		squashfs.Handler{},
 		extfs.Handler{}, fat.Handler{}, iso9660.Handler{},
-		archive.CPIO{}, archive.Tar{}, archive.Zip{},
+		archive.CPIO{}, archive.Tar{}, archive.Zip{}, archive7.SevenZip{},
 		compress.Gzip{}, compress.XZ{}, compress.Zstd{}, compress.Bzip2{}, compress.LZ4{}, compress.Lzop{}, compress.LZMA{},
 	}
 }

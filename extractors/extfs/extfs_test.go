@@ -106,7 +106,10 @@ func (m *metaSink) File(n string, x extractors.Meta, r io.Reader) error {
 	m.put(n, x)
 	return m.Sink.File(n, x, r)
 }
-func (m *metaSink) Hardlink(n, target string) error { m.links[n] = target; return m.Sink.Hardlink(n, target) }
+func (m *metaSink) Hardlink(n, target string) error {
+	m.links[n] = target
+	return m.Sink.Hardlink(n, target)
+}
 
 func TestMeta(t *testing.T) {
 	for _, name := range []string{"ext2-1k", "ext4-4k", "genext2fs"} {

@@ -8,7 +8,6 @@ import (
 )
 
 const (
-	flagIndex      = 0x1000     // htree directory (readable linearly)
 	flagHugeFile   = 0x40000    // i_blocks counts file system blocks
 	flagExtents    = 0x80000    // i_block holds an extent tree
 	flagEAInode    = 0x200000   // the inode holds a large extended attribute

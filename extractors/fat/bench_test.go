@@ -3,14 +3,24 @@ package fat
 import (
 	"bytes"
 	"context"
+	"os"
 	"testing"
 
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
 
-// BenchmarkExtract reads the 34 MB FAT32 fixture (17 entries, 110 KB of files).
+// BenchmarkExtract reads the 34 MB FAT32 fixture (17 entries, 110 KB of
+// files), or the image FWSTAR_BENCH_FAT names.
 func BenchmarkExtract(b *testing.B) {
-	img := load(b, "fat32.img.gz")
+	var img []byte
+	if p := os.Getenv("FWSTAR_BENCH_FAT"); p != "" {
+		var err error
+		if img, err = os.ReadFile(p); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		img = load(b, "fat32.img.gz")
+	}
 	r := bytes.NewReader(img)
 	c, err := Handler{}.Identify(r, 0, int64(len(img)))
 	if err != nil {

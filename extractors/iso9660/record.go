@@ -8,7 +8,6 @@ import (
 )
 
 const (
-	flagHidden      = 0x01
 	flagDir         = 0x02
 	flagMultiExtent = 0x80 // more extents of this file follow in the next records
 )
