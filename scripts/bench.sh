@@ -4,11 +4,12 @@
 #
 #   bash scripts/bench.sh                # REPS=3 repetitions, median reported
 #   REPS=1 STAGES="unpack scan" bash scripts/bench.sh
+#   bash scripts/bench.sh --tables DIR   # the tables of an earlier run again
 #
 # Inputs: the real images in $FWSTAR_CORPUS (default ../shared/corpus) and
 # samples/demo-router.bin. Peer tools: Debian binwalk, unsquashfs, gzip+cpio,
 # tar, unzip, fsck.cramfs, checksec; gitleaks and syft when found on PATH, in
-# $(go env GOPATH)/bin, or named by $GITLEAKS / $SYFT. They were built with
+# $(go env GOPATH)/bin, or named by $GITLEAKS / $SYFT. Build them with
 #   GOFLAGS=-p=1 nice -n 19 go install github.com/zricethezav/gitleaks/v8@v8.30.1
 #   GOFLAGS=-p=1 nice -n 19 go install github.com/anchore/syft/cmd/syft@v1.57.1
 # and a missing one is reported as such, not waited for.
@@ -31,6 +32,134 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+
+# tables RAW GOBENCH: the Markdown tables from the raw results.
+tables() {
+	python3 - "$1" "$2" <<'EOF'
+import statistics as st, sys, os, re
+raw, gobench = sys.argv[1], sys.argv[2]
+runs, notes, gocpu, env = {}, {}, {}, {}
+for line in open(raw):
+    f = line.rstrip('\n').split('\t')
+    if f[0] == 'time':
+        _, stage, inp, tool, rep, w, u, s, m, load, rc = f
+        runs.setdefault((stage, inp, tool), []).append((float(w), float(u) + float(s), int(m), float(load), int(rc), float(u), float(s)))
+    elif f[0] == 'note':
+        notes[tuple(f[1:4])] = f[4]
+    elif f[0] == 'gocpu':
+        gocpu[(f[1], f[2])] = f[3:]
+    elif f[0] == 'env':
+        env[f[1]] = f[2]
+
+def med(stage, inp, tool):
+    r = runs.get((stage, inp, tool))
+    if not r:
+        return None
+    return dict(wall=st.median(x[0] for x in r), cpu=st.median(x[1] for x in r),
+                rss=st.median(x[2] for x in r), load=st.median(x[3] for x in r),
+                fails=sum(x[4] != 0 for x in r), n=len(r),
+                user=st.median(x[5] for x in r), sys=st.median(x[6] for x in r))
+
+def esc(t):
+    return t.replace('|', '\\|')
+
+def fmt(m):
+    if m is None:
+        return '–', '–', '–', '–'
+    fail = f" (exit≠0 ×{m['fails']})" if m['fails'] else ''
+    return f"{m['wall']:.2f} s{fail}", f"{m['cpu']:.2f} s", f"{m['rss'] / 1024:.0f} MB", f"{m['load']:.1f}"
+
+def ratio(peer, ours):
+    if not peer or not ours or peer['fails'] == peer['n']:
+        return '–'
+    def r(a, b):
+        return f'{a / b:.1f}×' if b > 0 else '–'
+    return f"{r(peer['cpu'], ours['cpu'])} CPU, {r(peer['wall'], ours['wall'])} wall"
+
+print(f"Run: {env.get('date')}; {env.get('nproc')} × {env.get('cpu')}; {env.get('go')}; "
+      f"load average at start {env.get('load_start')}, at end {env.get('load_end')}.\n")
+print('Versions: ' + '; '.join(f'{k} {env[k]}' for k in ('fwstar', 'binwalk', 'unsquashfs', 'cpio', 'gzip', 'tar',
+      'unzip', 'checksec', 'gitleaks', 'syft') if k in env) + '.\n')
+
+inputs = []
+for (stage, inp, tool) in runs:
+    if stage == 'unpack' and inp not in inputs:
+        inputs.append(inp)
+if inputs:
+    print('### Unpack (median of runs; CPU = user+sys; ratio = peer ÷ fwstar, above 1× fwstar is faster)\n')
+    print('| input | tool | wall | CPU | user / sys | peak RSS | load | ratio | extracted |')
+    print('|---|---|---|---|---|---|---|---|---|')
+    for inp in inputs:
+        ours = med('unpack', inp, 'fwstar')
+        for (stage, i, tool) in runs:
+            if stage != 'unpack' or i != inp:
+                continue
+            m = med(stage, inp, tool)
+            w, c, r, l = fmt(m)
+            rt = '' if tool == 'fwstar' else ratio(m, ours)
+            us = f"{m['user']:.2f} / {m['sys']:.2f}"
+            print(f"| {inp} | {esc(tool)} | {w} | {c} | {us} | {r} | {l} | {rt} | {notes.get((stage, inp, tool), '')} |")
+    print()
+
+scans = [(i, t) for (s, i, t) in runs if s == 'scan']
+if scans:
+    print('### Whole scan (`fwstar scan --format json`) beside `fwstar extract`\n')
+    print('| input | scan wall | scan CPU | scan peak RSS | load | extract CPU | analysis CPU (scan − extract) | report |')
+    print('|---|---|---|---|---|---|---|---|')
+    for inp, tool in scans:
+        m, e = med('scan', inp, tool), med('unpack', inp, 'fwstar')
+        w, c, r, l = fmt(m)
+        ec = f"{e['cpu']:.2f} s" if e else '–'
+        ac = f"{m['cpu'] - e['cpu']:.2f} s" if e else '–'
+        print(f"| {inp} | {w} | {c} | {r} | {l} | {ec} | {ac} | {notes.get(('scan', inp, tool), '')} |")
+    print()
+
+for stage, title in (('inventory', 'Inventory'), ('secrets', 'Secrets'), ('sbom', 'SBOM')):
+    rows = [(i, t) for (s, i, t) in runs if s == stage]
+    rows += [(i, 'go:' + v[0]) for (s, i), v in gocpu.items() if s == stage]
+    nrows = [(i, t) for (s, i, t) in notes if s == stage and (i, t) not in rows]
+    if not rows and not nrows:
+        continue
+    print(f'### {title}\n')
+    print('| input | tool | wall | CPU | peak RSS | load | found |')
+    print('|---|---|---|---|---|---|---|')
+    for inp, tool in sorted(rows + nrows):
+        if tool.startswith('go:'):
+            name, cpu, wall, rss, load, extra = gocpu[(stage, inp)]
+            print(f"| {inp} | {name} (per op) | {float(wall):.3f} s | {float(cpu):.3f} s | {int(rss) / 1024:.0f} MB (process, incl. setup) | {load} | {extra} |")
+        else:
+            w, c, r, l = fmt(med(stage, inp, tool))
+            print(f"| {inp} | {esc(tool)} | {w} | {c} | {r} | {l} | {notes.get((stage, inp, tool), '')} |")
+    print()
+
+if os.path.exists(gobench):
+    print('### Go benchmarks (`go test -p 1 -bench . -benchtime 3x -benchmem`)\n')
+    print('| package | benchmark | time/op | MB/s | B/op | allocs/op | other |')
+    print('|---|---|---|---|---|---|---|')
+    pkg, loads = '', []
+    for line in open(gobench):
+        f = line.split()
+        if line.startswith('pkg:'):
+            pkg = f[1].replace('github.com/fwstar/fwstar/', '')
+        elif line.startswith('Benchmark') and 'ns/op' in f:
+            m = {f[i + 1]: f[i] for i in range(2, len(f) - 1, 2)}
+            ns = float(m.pop('ns/op'))
+            t = f'{ns / 1e9:.3f} s' if ns >= 1e8 else f'{ns / 1e6:.2f} ms' if ns >= 1e5 else f'{ns / 1e3:.1f} µs'
+            mbs, bop, aop = m.pop('MB/s', ''), m.pop('B/op', ''), m.pop('allocs/op', '')
+            bop = f'{int(bop) / 1048576:.1f} MiB' if bop else ''
+            other = ' '.join(f'{v} {k}' for k, v in m.items())
+            print(f"| {pkg} | {re.sub(r'-[0-9]+$', '', f[0])} | {t} | {mbs} | {bop} | {aop} | {other} |")
+        elif line.startswith('load_'):
+            loads.append(line.strip().replace('\t', ' '))
+    print('\nLoad average (1, 5, 15 min): ' + '; '.join(loads) + '\n')
+EOF
+}
+
+if [[ ${1:-} == --tables ]]; then # redo the tables of an earlier run: --tables DIR
+	tables "$2/raw.tsv" "$2/gobench.txt"
+	exit
+fi
+
 corpus=$(cd "${FWSTAR_CORPUS:-$root/../shared/corpus}" && pwd)
 export FWSTAR_CORPUS=$corpus
 REPS=${REPS:-3}
@@ -173,6 +302,7 @@ print(f"gocpu\t{stage}\t{inp}\t{pkg} {name}\t{(c5 - c2) / 3:.3f}\t{wall:.3f}\t{r
 EOF
 }
 
+# --- inputs ------------------------------------------------------------------
 images=(
 	"$corpus/openwrt-15.05.1-tl-wr703n-factory.bin"
 	"$corpus/ddwrt-v24-mini-generic.trx.bin"
@@ -314,122 +444,6 @@ fi
 
 echo "env	load_end	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw"
 
-# --- tables ------------------------------------------------------------------------
-python3 - "$raw" "$out/gobench.txt" >"$out/tables.md" <<'EOF'
-import statistics as st, sys, os, re
-raw, gobench = sys.argv[1], sys.argv[2]
-runs, notes, gocpu, env = {}, {}, {}, {}
-for line in open(raw):
-    f = line.rstrip('\n').split('\t')
-    if f[0] == 'time':
-        _, stage, inp, tool, rep, w, u, s, m, load, rc = f
-        runs.setdefault((stage, inp, tool), []).append((float(w), float(u) + float(s), int(m), float(load), int(rc)))
-    elif f[0] == 'note':
-        notes[tuple(f[1:4])] = f[4]
-    elif f[0] == 'gocpu':
-        gocpu[(f[1], f[2])] = f[3:]
-    elif f[0] == 'env':
-        env[f[1]] = f[2]
-
-def med(stage, inp, tool):
-    r = runs.get((stage, inp, tool))
-    if not r:
-        return None
-    return dict(wall=st.median(x[0] for x in r), cpu=st.median(x[1] for x in r),
-                rss=st.median(x[2] for x in r), load=st.median(x[3] for x in r),
-                fails=sum(x[4] != 0 for x in r), n=len(r))
-
-def esc(t):
-    return t.replace('|', '\\|')
-
-def fmt(m):
-    if m is None:
-        return '–', '–', '–', '–'
-    fail = f" (exit≠0 ×{m['fails']})" if m['fails'] else ''
-    return f"{m['wall']:.2f} s{fail}", f"{m['cpu']:.2f} s", f"{m['rss'] / 1024:.0f} MB", f"{m['load']:.1f}"
-
-def ratio(peer, ours):
-    if not peer or not ours or peer['fails'] == peer['n']:
-        return '–'
-    def r(a, b):
-        return f'{a / b:.1f}×' if b > 0 else '–'
-    return f"{r(peer['cpu'], ours['cpu'])} CPU, {r(peer['wall'], ours['wall'])} wall"
-
-print(f"Run: {env.get('date')}; {env.get('nproc')} × {env.get('cpu')}; {env.get('go')}; "
-      f"load average at start {env.get('load_start')}, at end {env.get('load_end')}.\n")
-print('Versions: ' + '; '.join(f'{k} {env[k]}' for k in ('fwstar', 'binwalk', 'unsquashfs', 'cpio', 'gzip', 'tar',
-      'unzip', 'checksec', 'gitleaks', 'syft') if k in env) + '.\n')
-
-inputs = []
-for (stage, inp, tool) in runs:
-    if stage == 'unpack' and inp not in inputs:
-        inputs.append(inp)
-if inputs:
-    print('### Unpack (median of runs; CPU = user+sys; ratio = peer ÷ fwstar, above 1× fwstar is faster)\n')
-    print('| input | tool | wall | CPU | peak RSS | load | ratio | extracted |')
-    print('|---|---|---|---|---|---|---|---|')
-    for inp in inputs:
-        ours = med('unpack', inp, 'fwstar')
-        for (stage, i, tool) in runs:
-            if stage != 'unpack' or i != inp:
-                continue
-            m = med(stage, inp, tool)
-            w, c, r, l = fmt(m)
-            rt = '' if tool == 'fwstar' else ratio(m, ours)
-            print(f"| {inp} | {esc(tool)} | {w} | {c} | {r} | {l} | {rt} | {notes.get((stage, inp, tool), '')} |")
-    print()
-
-scans = [(i, t) for (s, i, t) in runs if s == 'scan']
-if scans:
-    print('### Whole scan (`fwstar scan --format json`) beside `fwstar extract`\n')
-    print('| input | scan wall | scan CPU | scan peak RSS | load | extract CPU | analysis CPU (scan − extract) | report |')
-    print('|---|---|---|---|---|---|---|---|')
-    for inp, tool in scans:
-        m, e = med('scan', inp, tool), med('unpack', inp, 'fwstar')
-        w, c, r, l = fmt(m)
-        ec = f"{e['cpu']:.2f} s" if e else '–'
-        ac = f"{m['cpu'] - e['cpu']:.2f} s" if e else '–'
-        print(f"| {inp} | {w} | {c} | {r} | {l} | {ec} | {ac} | {notes.get(('scan', inp, tool), '')} |")
-    print()
-
-for stage, title in (('inventory', 'Inventory'), ('secrets', 'Secrets'), ('sbom', 'SBOM')):
-    rows = [(i, t) for (s, i, t) in runs if s == stage]
-    rows += [(i, 'go:' + v[0]) for (s, i), v in gocpu.items() if s == stage]
-    nrows = [(i, t) for (s, i, t) in notes if s == stage and (i, t) not in rows]
-    if not rows and not nrows:
-        continue
-    print(f'### {title}\n')
-    print('| input | tool | wall | CPU | peak RSS | load | found |')
-    print('|---|---|---|---|---|---|---|')
-    for inp, tool in sorted(rows + nrows):
-        if tool.startswith('go:'):
-            name, cpu, wall, rss, load, extra = gocpu[(stage, inp)]
-            print(f"| {inp} | {name} (per op) | {float(wall):.3f} s | {float(cpu):.3f} s | {int(rss) / 1024:.0f} MB (process, incl. setup) | {load} | {extra} |")
-        else:
-            w, c, r, l = fmt(med(stage, inp, tool))
-            print(f"| {inp} | {esc(tool)} | {w} | {c} | {r} | {l} | {notes.get((stage, inp, tool), '')} |")
-    print()
-
-if os.path.exists(gobench):
-    print('### Go benchmarks (`go test -p 1 -bench . -benchtime 3x -benchmem`)\n')
-    print('| package | benchmark | time/op | MB/s | B/op | allocs/op | other |')
-    print('|---|---|---|---|---|---|---|')
-    pkg, loads = '', []
-    for line in open(gobench):
-        f = line.split()
-        if line.startswith('pkg:'):
-            pkg = f[1].replace('github.com/fwstar/fwstar/', '')
-        elif line.startswith('Benchmark') and 'ns/op' in f:
-            m = {f[i + 1]: f[i] for i in range(2, len(f) - 1, 2)}
-            ns = float(m.pop('ns/op'))
-            t = f'{ns / 1e9:.3f} s' if ns >= 1e8 else f'{ns / 1e6:.2f} ms' if ns >= 1e5 else f'{ns / 1e3:.1f} µs'
-            mbs, bop, aop = m.pop('MB/s', ''), m.pop('B/op', ''), m.pop('allocs/op', '')
-            bop = f'{int(bop) / 1048576:.1f} MiB' if bop else ''
-            other = ' '.join(f'{v} {k}' for k, v in m.items())
-            print(f"| {pkg} | {re.sub(r'-[0-9]+$', '', f[0])} | {t} | {mbs} | {bop} | {aop} | {other} |")
-        elif line.startswith('load_'):
-            loads.append(line.strip().replace('\t', ' '))
-    print('\nLoad average (1, 5, 15 min): ' + '; '.join(loads) + '\n')
-EOF
+tables "$raw" "$out/gobench.txt" >"$out/tables.md"
 cat "$out/tables.md"
 log "raw results in $out"

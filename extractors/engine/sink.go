@@ -147,13 +147,22 @@ func (s *dirSink) parents(p string) error {
 // still put the entry somewhere else than its name says (a tar's "lib -> usr"
 // then "lib/x"), so the entry is refused instead.
 func (s *dirSink) mkdirs(name, d string) error {
+	// Folders this sink made are real folders (free never removes one), so
+	// only the components below the deepest known one need a look: each
+	// os.Root lookup opens every component again.
 	s.mu.Lock()
-	known := s.dirs[d]
+	from := 1
+	for k := len(d); k > 0; k = strings.LastIndexByte(d[:k], '/') {
+		if s.dirs[d[:k]] {
+			from = k + 1
+			break
+		}
+	}
 	s.mu.Unlock()
-	if known {
+	if from > len(d) {
 		return nil
 	}
-	for i := 1; i <= len(d); i++ {
+	for i := from; i <= len(d); i++ {
 		if i < len(d) && d[i] != '/' {
 			continue
 		}
@@ -173,7 +182,9 @@ func (s *dirSink) mkdirs(name, d string) error {
 	if s.dirs == nil {
 		s.dirs = map[string]bool{}
 	}
-	s.dirs[d] = true
+	for k := len(d); k > 0; k = strings.LastIndexByte(d[:k], '/') {
+		s.dirs[d[:k]] = true
+	}
 	s.mu.Unlock()
 	return nil
 }
@@ -181,6 +192,14 @@ func (s *dirSink) mkdirs(name, d string) error {
 // free removes whatever p names now, so a later entry of the same name (cpio,
 // JFFS2 and tar allow that) replaces it instead of writing through it.
 func (s *dirSink) free(p string) {
+	// Only this sink writes under its root: a name it has not recorded yet
+	// cannot be on disk, and the lookup (one open per component) is saved.
+	s.mu.Lock()
+	_, seen := s.rec[p]
+	s.mu.Unlock()
+	if !seen {
+		return
+	}
 	if fi, err := s.root.Lstat(p); err == nil && !fi.IsDir() {
 		_ = s.root.Remove(p)
 	}
