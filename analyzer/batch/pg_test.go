@@ -41,11 +41,11 @@ func freshDatabase(t *testing.T, dsn string) string {
 // TestPostgresWorkers runs two fwstar worker processes on one PostgreSQL
 // queue, kills one with SIGKILL in the middle of a scan, and checks that
 // River hands its job to the other and that every image ends with exactly
-// one result. scripts/pg-test.sh starts a server and runs it.
+// one result. .ci/pg-test.sh starts a server and runs it.
 func TestPostgresWorkers(t *testing.T) {
 	dsn := os.Getenv("FWSTAR_PG_DSN")
 	if dsn == "" {
-		t.Skip("FWSTAR_PG_DSN not set; scripts/pg-test.sh runs this test against a throw-away server")
+		t.Skip("FWSTAR_PG_DSN not set; .ci/pg-test.sh runs this test against a throw-away server")
 	}
 	dsn = freshDatabase(t, dsn)
 	tmp := t.TempDir()

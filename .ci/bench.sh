@@ -2,9 +2,9 @@
 # bench.sh times fwstar beside the peer tools on the same inputs, in the same
 # run, and prints the Markdown tables that BENCHMARKS.md is made of.
 #
-#   bash scripts/bench.sh                # REPS=3 repetitions, median reported
-#   REPS=1 STAGES="unpack scan" bash scripts/bench.sh
-#   bash scripts/bench.sh --tables DIR   # the tables of an earlier run again
+#   bash .ci/bench.sh                # REPS=3 repetitions, median reported
+#   REPS=1 STAGES="unpack scan" bash .ci/bench.sh
+#   bash .ci/bench.sh --tables DIR   # the tables of an earlier run again
 #
 # Inputs: the real images in $FWSTAR_CORPUS (default ../shared/corpus) and
 # samples/demo-router.bin. Peer tools: Debian binwalk, unsquashfs, gzip+cpio,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders the HTML report of an image and photographs it in headless
 # Chromium, so a person can look at what a lab receives.
-#   scripts/screenshot.sh [IMAGE] [OUT.png] [LANG]
+#   .ci/screenshot.sh [IMAGE] [OUT.png] [LANG]
 # Needs Debian's chromium (and fonts-noto-cjk for --lang ja).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -12,7 +12,7 @@ go test -count=1 -timeout 45m ./...
 # The batch queue against a real PostgreSQL server (two workers, one killed
 # mid-job); it installs and starts the server itself, so it needs root.
 if [ "$(id -u)" = 0 ] && [ "${FWSTAR_SKIP_PG:-}" = "" ]; then
-  bash scripts/pg-test.sh
+  bash .ci/pg-test.sh
 fi
 
 if [ "$fuzztime" != 0 ]; then
