@@ -27,7 +27,7 @@ func BenchmarkExtract(b *testing.B) {
 					b.Fatal(err)
 				}
 			} else {
-				img = load(b, name+".img.gz")
+				img = sinktest.Fixture(b, name+".img.gz")
 			}
 			r := bytes.NewReader(img)
 			c, err := Handler{}.Identify(r, 0, int64(len(img)))

@@ -2,10 +2,8 @@ package extfs
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -14,38 +12,6 @@ import (
 	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
-
-// load reads a gzipped fixture image.
-func load(t testing.TB, name string) []byte {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// extract identifies and extracts img from offset 0.
-func extract(t testing.TB, img []byte) (*sinktest.Sink, extractors.Chunk, int64, error) {
-	t.Helper()
-	r := bytes.NewReader(img)
-	c, err := Handler{}.Identify(r, 0, int64(len(img)))
-	if err != nil {
-		t.Fatalf("Identify: %v", err)
-	}
-	s := sinktest.NewSink(false)
-	end, err := Handler{}.Extract(context.Background(), r, c, s)
-	return s, c, end, err
-}
 
 func TestFixtures(t *testing.T) {
 	for _, tc := range []struct{ name, version, features string }{
@@ -58,8 +24,8 @@ func TestFixtures(t *testing.T) {
 		{"small-ext4", "ext4", "filetype,extent,64bit,flex_bg,inline_data,sparse_super,huge_file,metadata_csum"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			img := load(t, tc.name+".img.gz")
-			s, c, end, err := extract(t, img)
+			img := sinktest.Fixture(t, tc.name+".img.gz")
+			s, c, end, err := sinktest.Extract(t, Handler{}, img, false)
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}
@@ -113,7 +79,7 @@ func (m *metaSink) Hardlink(n, target string) error {
 
 func TestMeta(t *testing.T) {
 	for _, name := range []string{"ext2-1k", "ext4-4k", "genext2fs"} {
-		img := load(t, name+".img.gz")
+		img := sinktest.Fixture(t, name+".img.gz")
 		r := bytes.NewReader(img)
 		c, err := Handler{}.Identify(r, 0, int64(len(img)))
 		if err != nil {

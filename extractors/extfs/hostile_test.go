@@ -16,7 +16,7 @@ func TestHostile(t *testing.T) {
 	t.Run("dirloop", func(t *testing.T) {
 		// etc/init.d lists the root's entries: the directories among them
 		// were seen and are skipped, the files become hard links.
-		s, _, _, err := extract(t, load(t, "evil-dirloop.img.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-dirloop.img.gz"), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,7 +27,7 @@ func TestHostile(t *testing.T) {
 	t.Run("indirect", func(t *testing.T) {
 		// sparse's double indirect block lists itself as a single indirect
 		// block: the data differs, the walk ends.
-		s, _, _, err := extract(t, load(t, "evil-indirect.img.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-indirect.img.gz"), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("size", func(t *testing.T) {
-		img := load(t, "evil-size.img.gz")
+		img := sinktest.Fixture(t, "evil-size.img.gz")
 		r := bytes.NewReader(img)
 		c, err := Handler{}.Identify(r, 0, int64(len(img)))
 		if err != nil {
@@ -52,7 +52,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("traversal", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-traversal.img.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-traversal.img.gz"), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("extent", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-extent.img.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-extent.img.gz"), false)
 		var fe *extractors.FormatError
 		if !errors.As(err, &fe) {
 			t.Fatalf("want a FormatError, got %v", err)
@@ -76,7 +76,7 @@ func TestHostile(t *testing.T) {
 // what lies before the cut and reports a FormatError.
 func TestTruncated(t *testing.T) {
 	for _, name := range []string{"small-ext2.img.gz", "small-ext4.img.gz"} {
-		img := load(t, name)
+		img := sinktest.Fixture(t, name)
 		for cut := 0; cut < len(img); cut += 211 {
 			r := bytes.NewReader(img[:cut])
 			c, err := Handler{}.Identify(r, 0, int64(cut))
@@ -99,7 +99,7 @@ func TestTruncated(t *testing.T) {
 // Random byte changes to the small images, many more than the fuzzer gets
 // through on a loaded machine: each extraction ends, in time, without panic.
 func TestMutations(t *testing.T) {
-	imgs := [][]byte{load(t, "small-ext2.img.gz"), load(t, "small-ext4.img.gz")}
+	imgs := [][]byte{sinktest.Fixture(t, "small-ext2.img.gz"), sinktest.Fixture(t, "small-ext4.img.gz")}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 3000 {
 		b := bytes.Clone(imgs[i%2])

@@ -19,7 +19,7 @@ func BenchmarkExtract(b *testing.B) {
 			b.Fatal(err)
 		}
 	} else {
-		img = load(b, "fat32.img.gz")
+		img = sinktest.Fixture(b, "fat32.img.gz")
 	}
 	r := bytes.NewReader(img)
 	c, err := Handler{}.Identify(r, 0, int64(len(img)))

@@ -2,10 +2,8 @@ package fat
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,37 +11,6 @@ import (
 	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
-
-// load reads a gzipped fixture image.
-func load(t testing.TB, name string) []byte {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func extract(t testing.TB, img []byte) (*sinktest.Sink, extractors.Chunk, int64, error) {
-	t.Helper()
-	r := bytes.NewReader(img)
-	c, err := Handler{}.Identify(r, 0, int64(len(img)))
-	if err != nil {
-		t.Fatalf("Identify: %v", err)
-	}
-	s := sinktest.NewSink(true)
-	end, err := Handler{}.Extract(context.Background(), r, c, s)
-	return s, c, end, err
-}
 
 func TestFixtures(t *testing.T) {
 	// mkfs.fat rounds fat16's 5000 KiB down to whole 4 KiB tracks.
@@ -53,8 +20,8 @@ func TestFixtures(t *testing.T) {
 		entries    string
 	}{{"fat12", "12", 409600, "17"}, {"fat16", "16", 5111808, "17"}, {"fat32", "32", 34816000, "17"}, {"small", "12", 65536, "5"}} {
 		t.Run(tc.name, func(t *testing.T) {
-			img := load(t, tc.name+".img.gz")
-			s, c, end, err := extract(t, img)
+			img := sinktest.Fixture(t, tc.name+".img.gz")
+			s, c, end, err := sinktest.Extract(t, Handler{}, img, true)
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}
@@ -87,7 +54,7 @@ func (s *timeSink) File(n string, m extractors.Meta, r io.Reader) error {
 }
 
 func TestMTime(t *testing.T) {
-	img := load(t, "fat32.img.gz")
+	img := sinktest.Fixture(t, "fat32.img.gz")
 	r := bytes.NewReader(img)
 	c, _ := Handler{}.Identify(r, 0, int64(len(img)))
 	s := &timeSink{sinktest.NewSink(false), map[string]time.Time{}}

@@ -11,7 +11,7 @@ import (
 
 func seeds(f *testing.F) {
 	for _, n := range []string{"small.img.gz"} {
-		f.Add(load(f, n))
+		f.Add(sinktest.Fixture(f, n))
 	}
 }
 

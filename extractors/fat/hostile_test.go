@@ -15,7 +15,7 @@ import (
 func TestHostile(t *testing.T) {
 	var fe *extractors.FormatError
 	t.Run("chainloop", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-chainloop.img.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-chainloop.img.gz"), true)
 		if !errors.As(err, &fe) {
 			t.Fatalf("want a FormatError, got %v", err)
 		}
@@ -25,7 +25,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("dirloop", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-dirloop.img.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-dirloop.img.gz"), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("size", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-size.img.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-size.img.gz"), true)
 		if !errors.As(err, &fe) {
 			t.Fatalf("want a FormatError, got %v", err)
 		}
@@ -43,7 +43,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("lfn", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-lfn.img.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-lfn.img.gz"), true)
 		if err != nil || s.Notes["fat.bad_names"] != "1" || len(s.Refused) != 0 || s.Notes["fat.entries"] != "16" {
 			t.Errorf("err %v notes %v refused %v", err, s.Notes, s.Refused)
 		}
@@ -51,7 +51,7 @@ func TestHostile(t *testing.T) {
 	t.Run("checksum", func(t *testing.T) {
 		// A long name whose checksum does not match its short entry is an
 		// orphan: the short name stands.
-		s, _, _, err := extract(t, load(t, "bad-lfn-checksum.img.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "bad-lfn-checksum.img.gz"), true)
 		if err != nil || s.Entries["AFILEW~1.CON"] == nil {
 			t.Errorf("err %v", err)
 		}
@@ -61,7 +61,7 @@ func TestHostile(t *testing.T) {
 // Every truncation of a real image is refused by Identify, or extracts
 // what lies before the cut and reports a FormatError.
 func TestTruncated(t *testing.T) {
-	img := load(t, "fat12.img.gz")
+	img := sinktest.Fixture(t, "fat12.img.gz")
 	for cut := 0; cut < len(img); cut += 1009 {
 		r := bytes.NewReader(img[:cut])
 		c, err := Handler{}.Identify(r, 0, int64(cut))
@@ -80,7 +80,7 @@ func TestTruncated(t *testing.T) {
 // Random byte changes to the small image: each extraction ends, in time,
 // without panic.
 func TestMutations(t *testing.T) {
-	img := load(t, "small.img.gz")
+	img := sinktest.Fixture(t, "small.img.gz")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 5000 {
 		b := bytes.Clone(img)

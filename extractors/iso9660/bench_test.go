@@ -19,7 +19,7 @@ func BenchmarkExtract(b *testing.B) {
 			b.Fatal(err)
 		}
 	} else {
-		img = load(b, "rr.iso.gz")
+		img = sinktest.Fixture(b, "rr.iso.gz")
 	}
 	r := bytes.NewReader(img)
 	c, err := Handler{}.Identify(r, 0, int64(len(img)))

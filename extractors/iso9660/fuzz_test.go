@@ -12,7 +12,7 @@ import (
 // The fuzzer sees the image from its descriptors on: the 32 KiB system area
 // in front is zeros it need not mutate.
 func seeds(f *testing.F) {
-	f.Add(load(f, "small.iso.gz")[vdStart:])
+	f.Add(sinktest.Fixture(f, "small.iso.gz")[vdStart:])
 }
 
 func reader(b []byte) (*bytes.Reader, int64) {

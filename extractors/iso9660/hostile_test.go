@@ -14,7 +14,7 @@ import (
 
 func TestHostile(t *testing.T) {
 	t.Run("dirloop", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-dirloop.iso.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-dirloop.iso.gz"), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -23,7 +23,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("size", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-size.iso.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-size.iso.gz"), false)
 		var fe *extractors.FormatError
 		if !errors.As(err, &fe) {
 			t.Fatalf("want a FormatError, got %v", err)
@@ -33,13 +33,13 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("traversal", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-traversal.iso.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-traversal.iso.gz"), false)
 		if err != nil || s.Notes["iso9660.bad_names"] != "1" || len(s.Refused) != 0 || s.Entries["etc/passwd.hard"] == nil {
 			t.Errorf("err %v notes %v refused %v", err, s.Notes, s.Refused)
 		}
 	})
 	t.Run("ce-loop", func(t *testing.T) {
-		s, _, _, err := extract(t, load(t, "evil-ce-loop.iso.gz"))
+		s, _, _, err := sinktest.Extract(t, Handler{}, sinktest.Fixture(t, "evil-ce-loop.iso.gz"), false)
 		if err != nil || s.Notes["iso9660.bad_rockridge"] != "1" || s.Notes["iso9660.entries"] != "33" {
 			t.Errorf("err %v notes %v", err, s.Notes)
 		}
@@ -49,7 +49,7 @@ func TestHostile(t *testing.T) {
 // Every truncation of a real image is refused by Identify, or extracts
 // what lies before the cut and reports a FormatError.
 func TestTruncated(t *testing.T) {
-	img := load(t, "rr.iso.gz")
+	img := sinktest.Fixture(t, "rr.iso.gz")
 	for cut := 0; cut < len(img); cut += 997 {
 		r := bytes.NewReader(img[:cut])
 		c, err := Handler{}.Identify(r, 0, int64(cut))
@@ -68,7 +68,7 @@ func TestTruncated(t *testing.T) {
 // Random byte changes to the small image's descriptors and directories:
 // each extraction ends, in time, without panic.
 func TestMutations(t *testing.T) {
-	img := load(t, "small.iso.gz")
+	img := sinktest.Fixture(t, "small.iso.gz")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 5000 {
 		b := bytes.Clone(img)

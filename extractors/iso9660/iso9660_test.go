@@ -2,10 +2,8 @@ package iso9660
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -14,37 +12,6 @@ import (
 	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
-
-// load reads a gzipped fixture image.
-func load(t testing.TB, name string) []byte {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func extract(t testing.TB, img []byte) (*sinktest.Sink, extractors.Chunk, int64, error) {
-	t.Helper()
-	r := bytes.NewReader(img)
-	c, err := Handler{}.Identify(r, 0, int64(len(img)))
-	if err != nil {
-		t.Fatalf("Identify: %v", err)
-	}
-	s := sinktest.NewSink(false)
-	end, err := Handler{}.Extract(context.Background(), r, c, s)
-	return s, c, end, err
-}
 
 func TestFixtures(t *testing.T) {
 	for _, tc := range []struct{ name, names, joliet, entries string }{
@@ -55,8 +22,8 @@ func TestFixtures(t *testing.T) {
 		{"small", "rockridge", "true", "3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			img := load(t, tc.name+".iso.gz")
-			s, c, end, err := extract(t, img)
+			img := sinktest.Fixture(t, tc.name+".iso.gz")
+			s, c, end, err := sinktest.Extract(t, Handler{}, img, false)
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}
@@ -100,7 +67,7 @@ func (m *metaSink) File(n string, x extractors.Meta, r io.Reader) error {
 }
 
 func TestMeta(t *testing.T) {
-	img := load(t, "rr.iso.gz")
+	img := sinktest.Fixture(t, "rr.iso.gz")
 	r := bytes.NewReader(img)
 	c, _ := Handler{}.Identify(r, 0, int64(len(img)))
 	s := &metaSink{Sink: sinktest.NewSink(false), meta: map[string]extractors.Meta{}}
