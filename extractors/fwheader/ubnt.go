@@ -88,7 +88,11 @@ func parseUBNT(ctx context.Context, r io.ReaderAt, off, size int64) (version str
 		part := ubntPart{Name: cstr(p[4:20]), Data: pos + ubntPartHdr - off, Size: ds,
 			Mem: be.Uint32(p[0x20:]), Entry: be.Uint32(p[0x2c:])}
 		if ctx != nil {
-			crcb, _ := extractors.ReadAt(r, pos+ubntPartHdr+ds, 4, size)
+			crcb, err := extractors.ReadAt(r, pos+ubntPartHdr+ds, 4, size)
+			if err != nil {
+				// The blob may be shorter than the size it was said to have.
+				return version, parts, pos, fmt.Errorf("part %q CRC truncated", cstr(p[4:20]))
+			}
 			h := crc32.NewIEEE()
 			if _, err := sumRange(ctx, h, r, pos, ubntPartHdr+ds); err != nil {
 				return version, parts, pos, err
