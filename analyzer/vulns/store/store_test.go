@@ -149,3 +149,29 @@ func TestImportBrokenFile(t *testing.T) {
 		t.Fatalf("%+v", rs)
 	}
 }
+
+// A real CVE 5 record whose CNA names no product ("n/a") imports as a CVE 5
+// record but adds no lookup key: only NVD's record of the same CVE carries a
+// version range, so busybox still finds exactly the four NVD records.
+func TestImportRealCVE5WithoutProduct(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	if _, err := s.Import(ctx, nvdDir, nil); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.Import(ctx, "testdata/cve5/CVE-2022-48174.json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := total(rs, t); c.Added != 1 || len(rs) != 1 || rs[0].Format != "cve5" {
+		t.Fatalf("import: %+v, format %q", c, rs[0].Format)
+	}
+	st, err := s.Status(ctx)
+	if err != nil || st.Records["cve5"] != 1 || st.Records["nvd"] != 17 {
+		t.Fatalf("status %+v %v", st, err)
+	}
+	recs, err := s.Lookup(ctx, []string{"busybox:busybox"})
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("lookup busybox: %d records, %v", len(recs), err)
+	}
+}
