@@ -2,11 +2,9 @@ package jffs2
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
@@ -34,19 +32,5 @@ func FuzzIdentify(f *testing.F) {
 
 func FuzzExtract(f *testing.F) {
 	seeds(f)
-	f.Fuzz(func(t *testing.T, b []byte) {
-		r := bytes.NewReader(b)
-		c, err := Handler{}.Identify(r, 0, int64(len(b)))
-		if err != nil {
-			return
-		}
-		s := sinktest.NewSink(false)
-		s.MaxBytes = 1 << 20
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		end, _ := Handler{}.Extract(ctx, r, c, s)
-		if end < c.Start || end > int64(len(b)) {
-			t.Fatalf("end %d outside [%d, %d]", end, c.Start, len(b))
-		}
-	})
+	f.Fuzz(func(t *testing.T, b []byte) { sinktest.CheckExtract(t, Handler{}, b) })
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fwstar/fwstar/extractors"
 )
@@ -46,4 +47,23 @@ func Extract(tb testing.TB, h extractors.Handler, img []byte, keep bool) (*Sink,
 	s := NewSink(keep)
 	end, err := h.Extract(context.Background(), r, c, s)
 	return s, c, end, err
+}
+
+// CheckExtract is the body of a handler's FuzzExtract: whatever b holds, a
+// chunk h identifies extracts under a small budget and a deadline without
+// panicking and ends inside the input.
+func CheckExtract(t *testing.T, h extractors.Handler, b []byte) {
+	r := bytes.NewReader(b)
+	c, err := h.Identify(r, 0, int64(len(b)))
+	if err != nil {
+		return
+	}
+	s := NewSink(false)
+	s.MaxBytes = 1 << 20
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	end, _ := h.Extract(ctx, r, c, s)
+	if end < c.Start || end > int64(len(b)) {
+		t.Fatalf("end %d outside [%d, %d]", end, c.Start, len(b))
+	}
 }
