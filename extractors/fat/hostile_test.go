@@ -1,12 +1,9 @@
 package fat
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"math/rand/v2"
 	"testing"
-	"time"
 
 	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/sinktest"
@@ -61,46 +58,12 @@ func TestHostile(t *testing.T) {
 // Every truncation of a real image is refused by Identify, or extracts
 // what lies before the cut and reports a FormatError.
 func TestTruncated(t *testing.T) {
-	img := sinktest.Fixture(t, "fat12.img.gz")
-	for cut := 0; cut < len(img); cut += 1009 {
-		r := bytes.NewReader(img[:cut])
-		c, err := Handler{}.Identify(r, 0, int64(cut))
-		if err != nil {
-			continue
-		}
-		s := sinktest.NewSink(false)
-		end, err := Handler{}.Extract(context.Background(), r, c, s)
-		var fe *extractors.FormatError
-		if end != int64(cut) || (err != nil && !errors.As(err, &fe)) {
-			t.Fatalf("cut %d: end %d err %v", cut, end, err)
-		}
-	}
+	sinktest.CheckTruncations(t, Handler{}, sinktest.Fixture(t, "fat12.img.gz"), 1009)
 }
 
 // Random byte changes to the small image: each extraction ends, in time,
-// without panic.
+// without panic. Most of the image is empty data area: aim at the metadata.
 func TestMutations(t *testing.T) {
-	img := sinktest.Fixture(t, "small.img.gz")
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range 5000 {
-		b := bytes.Clone(img)
-		for range 1 + rng.IntN(8) {
-			// Most of the image is empty data area: aim at the metadata.
-			b[rng.IntN(8192)] = byte(rng.IntN(256))
-		}
-		r := bytes.NewReader(b)
-		c, err := Handler{}.Identify(r, 0, int64(len(b)))
-		if err != nil {
-			continue
-		}
-		s := sinktest.NewSink(false)
-		s.MaxBytes = 1 << 20
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		start := time.Now()
-		end, _ := Handler{}.Extract(ctx, r, c, s)
-		cancel()
-		if d := time.Since(start); d > 2*time.Second || end != c.End {
-			t.Fatalf("mutation %d: %v, end %d", i, d, end)
-		}
-	}
+	sinktest.CheckMutations(t, Handler{}, [][]byte{sinktest.Fixture(t, "small.img.gz")}, 5000,
+		func(rng *rand.Rand, _ int) int { return rng.IntN(8192) })
 }
