@@ -4,10 +4,7 @@
 # Run from this folder: sh gen.sh
 set -eu
 cd "$(dirname "$0")"
-module=$(cd ../../.. && pwd)
-treelist() { (cd "$module" && go run ./extractors/sinktest/treelist "$1"); }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. ../../sinktest/gen-common.sh
 
 # The source tree: text and incompressible data, an empty file and
 # directory, a symlink, Unicode names, an executable and a setuid file.

@@ -4,10 +4,7 @@
 # Run from this folder: sh gen.sh
 set -eu
 cd "$(dirname "$0")"
-module=$(cd ../../.. && pwd)
-treelist() { (cd "$module" && go run ./extractors/sinktest/treelist "$1"); }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. ../../sinktest/gen-common.sh
 export MTOOLS_SKIP_CHECK=1 TZ=UTC
 
 # The source tree: long and Unicode names, 8.3 names in both cases, nested

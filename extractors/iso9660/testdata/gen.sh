@@ -4,10 +4,7 @@
 # Run as root (device nodes, owners) from this folder: sh gen.sh
 set -eu
 cd "$(dirname "$0")"
-module=$(cd ../../.. && pwd)
-treelist() { (cd "$module" && go run ./extractors/sinktest/treelist "$1"); }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. ../../sinktest/gen-common.sh
 export SOURCE_DATE_EPOCH=1700000000
 
 # The source tree: multi-sector files, long and Unicode names, a directory

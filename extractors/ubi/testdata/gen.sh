@@ -4,31 +4,10 @@
 # Run as root (device nodes, owners) from this folder: sh gen.sh
 set -eu
 cd "$(dirname "$0")"
-module=$(cd ../../.. && pwd)
-treelist() { (cd "$module" && go run ./extractors/sinktest/treelist "$1"); }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. ../../sinktest/gen-common.sh
 
-# The source tree: multi-block text, incompressible data, a sparse file, an
-# empty file, symlinks, a hard link, devices, a fifo, setuid, odd owners.
 src=$tmp/src
-mkdir -p "$src/bin" "$src/dev" "$src/etc/init.d" "$src/empty" "$src/usr/share/doc"
-seq 1 4000 > "$src/usr/share/doc/numbers.txt"
-openssl enc -aes-128-ctr -nosalt -K 00112233445566778899aabbccddeeff -iv 0 </dev/zero 2>/dev/null |
-	head -c 12000 > "$src/bin/random.bin"
-printf 'root::0:0:root:/root:/bin/sh\n' > "$src/etc/passwd"
-ln "$src/etc/passwd" "$src/etc/passwd.hard"
-: > "$src/etc/empty-file"
-printf '#!/bin/sh\necho up\n' > "$src/etc/init.d/rcS"
-chmod 755 "$src/etc/init.d/rcS"
-cp "$src/etc/init.d/rcS" "$src/bin/suid" && chmod 4755 "$src/bin/suid"
-chown 1000:100 "$src/etc/init.d/rcS"
-truncate -s 20000 "$src/sparse" && printf 'middle' | dd of="$src/sparse" bs=1 seek=9000 conv=notrunc 2>/dev/null
-ln -s ../etc/passwd "$src/bin/passwd-link"
-ln -s /tmp "$src/tmp"
-mknod "$src/dev/console" c 5 1
-mknod "$src/dev/mtdblock0" b 31 0
-mkfifo "$src/dev/initctl"
+fixture_tree "$src"
 treelist "$src" > tree.tree
 
 # Bare UBIFS, one per compressor; NOR-like geometry keeps them small.
