@@ -7,8 +7,6 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"runtime"
-	"sync"
 
 	"github.com/fwstar/fwstar/extractors"
 )
@@ -163,36 +161,9 @@ func blobEnd(r io.ReaderAt, from int64) int64 {
 // regular files by a pool of workers that decompress in parallel.
 func (im *image) write(ctx context.Context, entries []entry, dst extractors.Sink) error {
 	blksize := im.blockSize(entries)
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	jobs := make(chan entry)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
-		}
-		mu.Unlock()
-		if extractors.IsFatal(err) {
-			cancel(err)
-		}
-	}
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for e := range jobs {
-				if err := im.writeFile(e, blksize, dst); err != nil {
-					fail(err)
-				}
-			}
-		}()
-	}
-loop:
+	w := extractors.StartWorkers(ctx, func(e entry) error { return im.writeFile(e, blksize, dst) })
 	for _, e := range entries {
-		if ctx.Err() != nil {
+		if w.Context().Err() != nil {
 			break
 		}
 		m := extractors.Meta{Mode: extractors.UnixMode(e.n.mode), UID: int64(e.n.uid), GID: int64(e.n.gid)}
@@ -201,11 +172,7 @@ loop:
 		case extractors.SIFDIR:
 			err = dst.Dir(e.path, m)
 		case extractors.SIFREG:
-			select {
-			case jobs <- e:
-			case <-ctx.Done():
-				break loop
-			}
+			w.Submit(e)
 		case extractors.SIFLNK:
 			var target []byte
 			if target, err = im.readAll(e.n, blksize, 4096); err == nil {
@@ -219,18 +186,11 @@ loop:
 			err = dst.Special(e.path, m)
 		}
 		if err != nil {
-			fail(err)
+			w.Fail(err)
 		}
 	}
-	close(jobs)
-	wg.Wait()
-	if firstErr == nil {
-		firstErr = context.Cause(ctx)
-		if firstErr == context.Canceled {
-			firstErr = nil
-		}
-	}
-	return firstErr
+	w.Wait()
+	return w.Err()
 }
 
 func (im *image) writeFile(e entry, blksize int64, dst extractors.Sink) error {

@@ -2,12 +2,9 @@ package extfs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/fwstar/fwstar/extractors"
 )
@@ -138,41 +135,16 @@ func (Handler) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, d
 // regular files by a pool of workers (hashing and writing them is the cost),
 // hard links last, once their targets exist.
 func (im *image) write(ctx context.Context, entries []entry, dst extractors.Sink) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	jobs := make(chan entry)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
+	w := extractors.StartWorkers(ctx, func(e entry) error {
+		r, err := im.open(e.n)
+		if err == nil {
+			err = dst.File(e.path, e.n.meta(), r)
 		}
-		mu.Unlock()
-		// A corrupt file ends only itself; budgets and the deadline end all.
-		var fe *extractors.FormatError
-		if extractors.IsFatal(err) && !errors.As(err, &fe) {
-			cancel(err)
-		}
-	}
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for e := range jobs {
-				r, err := im.open(e.n)
-				if err == nil {
-					err = dst.File(e.path, e.n.meta(), r)
-				}
-				if err != nil {
-					fail(err)
-				}
-			}
-		})
-	}
+		return err
+	})
 	var links []entry
-loop:
 	for _, e := range entries {
-		if ctx.Err() != nil {
+		if w.Context().Err() != nil {
 			break
 		}
 		if e.link != "" {
@@ -185,11 +157,7 @@ loop:
 		case extractors.SIFDIR:
 			err = dst.Dir(e.path, m)
 		case extractors.SIFREG:
-			select {
-			case jobs <- e:
-			case <-ctx.Done():
-				break loop
-			}
+			w.Submit(e)
 		case extractors.SIFLNK:
 			var target string
 			if target, err = im.symlink(e.n); err == nil {
@@ -204,25 +172,19 @@ loop:
 			err = extractors.Errorf("ext", im.base, "inode %d has no file type (mode 0%o)", e.n.ino, e.n.mode)
 		}
 		if err != nil {
-			fail(err)
+			w.Fail(err)
 		}
 	}
-	close(jobs)
-	wg.Wait()
+	w.Wait()
 	for _, e := range links {
-		if ctx.Err() != nil {
+		if w.Context().Err() != nil {
 			break
 		}
 		if err := dst.Hardlink(e.path, e.link); err != nil {
-			fail(err)
+			w.Fail(err)
 		}
 	}
-	if firstErr == nil {
-		if firstErr = context.Cause(ctx); firstErr == context.Canceled {
-			firstErr = nil
-		}
-	}
-	return firstErr
+	return w.Err()
 }
 
 // symlink reads a link's target: from i_block for a fast symlink, else from

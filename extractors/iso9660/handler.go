@@ -2,13 +2,10 @@ package iso9660
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/fwstar/fwstar/extractors"
 )
@@ -280,40 +277,15 @@ func (im *image) open(e entry) (io.Reader, error) {
 // write writes the entries: directories, links and devices in walk order,
 // files by a pool of workers.
 func (im *image) write(ctx context.Context, entries []entry, dst extractors.Sink) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	jobs := make(chan entry)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
+	w := extractors.StartWorkers(ctx, func(e entry) error {
+		r, err := im.open(e)
+		if err == nil {
+			err = dst.File(e.path, e.meta, r)
 		}
-		mu.Unlock()
-		// A corrupt file ends only itself; budgets and the deadline end all.
-		var fe *extractors.FormatError
-		if extractors.IsFatal(err) && !errors.As(err, &fe) {
-			cancel(err)
-		}
-	}
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for e := range jobs {
-				r, err := im.open(e)
-				if err == nil {
-					err = dst.File(e.path, e.meta, r)
-				}
-				if err != nil {
-					fail(err)
-				}
-			}
-		})
-	}
-loop:
+		return err
+	})
 	for _, e := range entries {
-		if ctx.Err() != nil {
+		if w.Context().Err() != nil {
 			break
 		}
 		var err error
@@ -325,22 +297,12 @@ loop:
 		case m&(fs.ModeDevice|fs.ModeNamedPipe|fs.ModeSocket) != 0:
 			err = dst.Special(e.path, e.meta)
 		default:
-			select {
-			case jobs <- e:
-			case <-ctx.Done():
-				break loop
-			}
+			w.Submit(e)
 		}
 		if err != nil {
-			fail(err)
+			w.Fail(err)
 		}
 	}
-	close(jobs)
-	wg.Wait()
-	if firstErr == nil {
-		if firstErr = context.Cause(ctx); firstErr == context.Canceled {
-			firstErr = nil
-		}
-	}
-	return firstErr
+	w.Wait()
+	return w.Err()
 }

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fwstar/fwstar/extractors"
@@ -205,40 +204,26 @@ func (UBIFS) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst
 // write walks the tree from the root inode: directories, links and devices
 // in order, regular files through workers that decompress in parallel.
 func (f *fsys) write(ctx context.Context, dst extractors.Sink) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	type job struct {
 		name string
 		ino  *ubifsInode
 		m    extractors.Meta
 	}
-	jobs := make(chan job)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
-		}
-		mu.Unlock()
-		if extractors.IsFatal(err) {
-			cancel(err)
-		}
+	// A decoder per worker: zstd and flate decoders are reused across files.
+	decs := make(chan *decoder, runtime.GOMAXPROCS(0))
+	for range cap(decs) {
+		decs <- &decoder{}
 	}
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d := &decoder{}
-			defer d.close()
-			for j := range jobs {
-				if err := dst.File(j.name, j.m, f.reader(j.ino, d)); err != nil {
-					fail(err)
-				}
-			}
-		}()
-	}
+	defer func() {
+		for range cap(decs) {
+			(<-decs).close()
+		}
+	}()
+	w := extractors.StartWorkers(ctx, func(j job) error {
+		d := <-decs
+		defer func() { decs <- d }()
+		return dst.File(j.name, j.m, f.reader(j.ino, d))
+	})
 	written := map[uint32]string{rootIno: ""}
 	var links [][2]string // written once their targets are, after the workers
 	badNames := 0
@@ -247,7 +232,7 @@ func (f *fsys) write(ctx context.Context, dst extractors.Sink) error {
 		path string
 	}
 	stack := []dir{{rootIno, ""}}
-	for len(stack) > 0 && ctx.Err() == nil {
+	for len(stack) > 0 && w.Context().Err() == nil {
 		d := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		ents := f.dents[d.inum]
@@ -282,10 +267,7 @@ func (f *fsys) write(ctx context.Context, dst extractors.Sink) error {
 				err = dst.Dir(name, m)
 				subdirs = append(subdirs, dir{e.inum, name})
 			case extractors.SIFREG:
-				select {
-				case jobs <- job{name, ino, m}:
-				case <-ctx.Done():
-				}
+				w.Submit(job{name, ino, m})
 			case extractors.SIFLNK:
 				err = dst.Symlink(name, string(ino.data), m)
 			case extractors.SIFCHR, extractors.SIFBLK:
@@ -300,32 +282,26 @@ func (f *fsys) write(ctx context.Context, dst extractors.Sink) error {
 				f.bad++
 			}
 			if err != nil {
-				fail(err)
+				w.Fail(err)
 			}
 		}
 		for i := len(subdirs) - 1; i >= 0; i-- {
 			stack = append(stack, subdirs[i])
 		}
 	}
-	close(jobs)
-	wg.Wait()
+	w.Wait()
 	for _, l := range links {
-		if ctx.Err() != nil {
+		if w.Context().Err() != nil {
 			break
 		}
 		if err := dst.Hardlink(l[0], l[1]); err != nil {
-			fail(err)
+			w.Fail(err)
 		}
 	}
 	if badNames > 0 {
 		dst.Note("ubifs.bad_names", fmt.Sprint(badNames))
 	}
-	if firstErr == nil {
-		if err := context.Cause(ctx); err != context.Canceled {
-			firstErr = err
-		}
-	}
-	return firstErr
+	return w.Err()
 }
 
 // maxFile bounds the size a file may claim (the rest is refused, not
