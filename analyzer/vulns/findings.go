@@ -32,9 +32,19 @@ func label(c *model.Component) string {
 	return c.Name + " " + c.Version
 }
 
+// named labels c by its product's name and upstream version v when its
+// package calls it otherwise (OpenWrt's package "libc" is uClibc, "kernel"
+// is Linux), so a title says what the software is.
+func named(c *model.Component, p *rules.Product, v string) string {
+	if p == nil || strings.HasPrefix(strings.ToLower(p.Name), strings.ToLower(c.Name)) {
+		return label(c)
+	}
+	return fmt.Sprintf("%s %s (%s)", p.Name, v, label(c))
+}
+
 // vulnFinding is the one finding of a component with affected
 // vulnerabilities; not-affected ones (VEX) stay out of it.
-func vulnFinding(c *model.Component, vs []model.Vulnerability) (model.Finding, bool) {
+func vulnFinding(c *model.Component, p *rules.Product, v string, vs []model.Vulnerability) (model.Finding, bool) {
 	var aff []model.Vulnerability
 	var notAff []string
 	for _, v := range vs {
@@ -92,8 +102,8 @@ func vulnFinding(c *model.Component, vs []model.Vulnerability) (model.Finding, b
 	f := model.Finding{
 		RuleID: RuleVulnerable, Kind: model.KindVuln, Severity: sev, Confidence: confidence(c),
 		Title: model.Text{
-			EN: fmt.Sprintf("%s has %d known %s (%s)", label(c), len(ids), plural(len(ids), "vulnerability", "vulnerabilities"), listed),
-			JA: fmt.Sprintf("%s に既知の脆弱性が %d 件あります（%s）", label(c), len(ids), listedJA),
+			EN: fmt.Sprintf("%s has %d known %s (%s)", named(c, p, v), len(ids), plural(len(ids), "vulnerability", "vulnerabilities"), listed),
+			JA: fmt.Sprintf("%s に既知の脆弱性が %d 件あります（%s）", named(c, p, v), len(ids), listedJA),
 		},
 		Detail:   model.Text{EN: strings.TrimSpace(en.String()), JA: strings.TrimSpace(ja.String())},
 		Evidence: c.Evidence, Criteria: criteria,
@@ -136,23 +146,30 @@ func confidence(c *model.Component) string {
 	return c.Confidence
 }
 
-// lifecycle reports a component whose release line has reached its end of
-// life, or, failing that, one older than the newest release known.
-func (d *data) lifecycle(c *model.Component, ts []target, now time.Time) (model.Finding, bool) {
+// product is the lifecycle data of the first of c's targets that has some,
+// with the upstream version that target names.
+func (d *data) product(ts []target) (*rules.Product, string) {
 	for _, t := range ts {
 		if t.pkg != "" || t.version == "" {
 			continue
 		}
-		p := d.products[t.name.VendorProduct()]
-		if p == nil {
-			continue
+		if p := d.products[t.name.VendorProduct()]; p != nil {
+			return p, t.version
 		}
-		if f, ok := eolFinding(c, p, t.version, now); ok {
-			return f, true
-		}
-		return outdatedFinding(c, p, t.version)
 	}
-	return model.Finding{}, false
+	return nil, ""
+}
+
+// lifecycle reports a component whose release line has reached its end of
+// life, or, failing that, one older than the newest release known.
+func (d *data) lifecycle(c *model.Component, p *rules.Product, v string, now time.Time) (model.Finding, bool) {
+	if p == nil {
+		return model.Finding{}, false
+	}
+	if f, ok := eolFinding(c, p, v, now); ok {
+		return f, true
+	}
+	return outdatedFinding(c, p, v)
 }
 
 func eolFinding(c *model.Component, p *rules.Product, v string, now time.Time) (model.Finding, bool) {
@@ -186,8 +203,8 @@ func eolFinding(c *model.Component, p *rules.Product, v string, now time.Time) (
 	f := model.Finding{
 		RuleID: RuleEOL, Kind: model.KindComponent, Severity: model.Medium, Confidence: confidence(c),
 		Title: model.Text{
-			EN: fmt.Sprintf("%s is end-of-life", label(c)),
-			JA: fmt.Sprintf("%s はサポートが終了しています", label(c)),
+			EN: fmt.Sprintf("%s is end-of-life", named(c, p, v)),
+			JA: fmt.Sprintf("%s はサポートが終了しています", named(c, p, v)),
 		},
 		Detail: model.Text{EN: en + " Source: " + p.Source + ".", JA: ja + "出典: " + p.Source},
 		Remediation: model.Text{
@@ -222,8 +239,8 @@ func outdatedFinding(c *model.Component, p *rules.Product, v string) (model.Find
 	f := model.Finding{
 		RuleID: RuleOutdated, Kind: model.KindComponent, Severity: model.Low, Confidence: confidence(c),
 		Title: model.Text{
-			EN: fmt.Sprintf("%s is outdated (newest release: %s)", label(c), latest.Version),
-			JA: fmt.Sprintf("%s は古いバージョンです（最新リリース: %s）", label(c), latest.Version),
+			EN: fmt.Sprintf("%s is outdated (newest release: %s)", named(c, p, v), latest.Version),
+			JA: fmt.Sprintf("%s は古いバージョンです（最新リリース: %s）", named(c, p, v), latest.Version),
 		},
 		Detail: model.Text{EN: en + " Source: " + p.Source + ".", JA: ja + "出典: " + p.Source},
 		Remediation: model.Text{

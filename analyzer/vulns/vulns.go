@@ -238,10 +238,11 @@ func Match(ctx context.Context, comps []model.Component, src Source) ([]model.Vu
 			}
 			mine = append(mine, v)
 		}
-		if f, ok := vulnFinding(c, mine); ok {
+		p, v := d.product(tgts[i])
+		if f, ok := vulnFinding(c, p, v, mine); ok {
 			findings = append(findings, f)
 		}
-		if f, ok := d.lifecycle(c, tgts[i], now); ok {
+		if f, ok := d.lifecycle(c, p, v, now); ok {
 			findings = append(findings, f)
 		}
 		vulns = append(vulns, mine...)
