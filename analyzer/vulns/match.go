@@ -181,9 +181,19 @@ func inRange(v string, r feed.Range) bool {
 	return true
 }
 
-// inLine tells whether v is in release line l: 4.19.188 is in 4.19.
+// inLine tells whether v is in release line l: 4.19.188 is in 4.19, and
+// OpenSSL's letter releases are in their line: 1.0.2u is in 1.0.2 (but
+// 1.0.20 is not).
 func inLine(v, l string) bool {
-	return v == l || strings.HasPrefix(v, l+".") || strings.HasPrefix(v, l+"-")
+	rest, ok := strings.CutPrefix(v, l)
+	if !ok {
+		return false
+	}
+	if rest == "" || rest[0] == '.' || rest[0] == '-' {
+		return true
+	}
+	lastDigit := l != "" && l[len(l)-1] >= '0' && l[len(l)-1] <= '9'
+	return lastDigit && rest[0] >= 'a' && rest[0] <= 'z'
 }
 
 // describe writes the range test that held: "2.6.19 <= 3.18.98 < 4.4.267

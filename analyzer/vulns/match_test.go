@@ -241,3 +241,34 @@ func TestAliasesAndDistroVersions(t *testing.T) {
 		t.Fatalf("versionless busybox: %v %v", vs, fs)
 	}
 }
+
+func TestInLine(t *testing.T) {
+	for _, c := range []struct {
+		v, line string
+		want    bool
+	}{
+		{"4.19.188", "4.19", true}, {"4.19", "4.19", true}, {"4.190", "4.19", false},
+		{"1.0.2u", "1.0.2", true}, {"0.9.8zh", "0.9.8", true}, {"1.0.20", "1.0.2", false},
+		{"2.6-devel", "2.6", true}, {"3.0.20", "3.0", true}, {"3.0.20", "3.1", false},
+	} {
+		if got := inLine(c.v, c.line); got != c.want {
+			t.Errorf("inLine(%q, %q) = %v", c.v, c.line, got)
+		}
+	}
+}
+
+// OpenSSL's letter releases belong to their line: 1.0.2u is end-of-life
+// with 1.0.2 (ended 2019-12-31) and is the line's last release.
+func TestOpenSSLLetterRelease(t *testing.T) {
+	c := comp("openssl", "1.0.2u", "a", "openssl:openssl")
+	_, fs, err := Match(context.Background(), []model.Component{c}, Source{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.RuleID == RuleEOL && f.Props["line"] == "1.0.2" && f.Props["last"] == "" {
+			return
+		}
+	}
+	t.Errorf("no end-of-life finding for openssl 1.0.2u: %+v", fs)
+}

@@ -53,7 +53,7 @@ replaces a stored one only when its lastModified is newer.`,
 						fmt.Fprintf(cmd.ErrOrStderr(), "fwstar: %s: %v\n", r.Path, r.Err)
 						continue
 					}
-					fmt.Fprintf(out, "%s\t%s\tadded %d, updated %d, unchanged %d, in %s\n", r.Path, r.Format, r.Added, r.Updated, r.Unchanged, time.Since(start).Round(time.Millisecond))
+					fmt.Fprintf(out, "%s\t%s\tadded %d, updated %d, unchanged %d, removed %d, in %s\n", r.Path, r.Format, r.Added, r.Updated, r.Unchanged, r.Removed, time.Since(start).Round(time.Millisecond))
 				}
 			}
 			if failed > 0 {
@@ -101,7 +101,7 @@ replaces a stored one only when its lastModified is newer.`,
 			}
 			fmt.Fprintln(out)
 			for _, im := range s.LastImports {
-				fmt.Fprintf(out, "  imported %s %s (%s): added %d, updated %d, unchanged %d\n", im.At, im.Path, im.Format, im.Added, im.Updated, im.Unchanged)
+				fmt.Fprintf(out, "  imported %s %s (%s): added %d, updated %d, unchanged %d, removed %d\n", im.At, im.Path, im.Format, im.Added, im.Updated, im.Unchanged, im.Removed)
 			}
 			return nil
 		},

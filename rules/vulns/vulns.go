@@ -251,7 +251,7 @@ func checkProducts(ps []Product) error {
 			if l.Line == "" || l.EOL == "" {
 				return fmt.Errorf("eol.yaml: %s: a line needs line and eol", p.CPE)
 			}
-			if l.Last != "" && !strings.HasPrefix(l.Last, l.Line+".") {
+			if l.Last != "" && !lastInLine(l.Last, l.Line) {
 				return fmt.Errorf("eol.yaml: %s: last %s is not in line %s", p.CPE, l.Last, l.Line)
 			}
 			dates = append(dates, l.EOL)
@@ -272,6 +272,13 @@ func checkProducts(ps []Product) error {
 		}
 	}
 	return nil
+}
+
+// lastInLine tells whether last is a release of line: "4.4.302" of 4.4,
+// and OpenSSL's letter releases, "1.0.2u" of 1.0.2.
+func lastInLine(last, line string) bool {
+	rest, ok := strings.CutPrefix(last, line)
+	return ok && rest != "" && (rest[0] == '.' || rest[0] >= 'a' && rest[0] <= 'z')
 }
 
 // ParseDate reads "2006-01-02" or "2006-01" (the first of the month).

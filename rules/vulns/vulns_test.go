@@ -3,6 +3,8 @@ package vulns
 import (
 	"bytes"
 	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/fwstar/fwstar/rules/fingerprints"
@@ -90,5 +92,37 @@ func TestGenerateRejects(t *testing.T) {
 		if _, err := Generate(os.DirFS(dir)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// Every eol.yaml product names its source, and the source either cites
+// the endoflife.date file and commit it was checked against or says that
+// it was not checked: a fact without a source cannot be re-checked.
+func TestEOLSources(t *testing.T) {
+	raw, err := os.ReadFile("eol.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var eol struct {
+		Checked  string    `yaml:"checked"`
+		Products []Product `yaml:"products"`
+	}
+	if err := decodeStrict(raw, &eol); err != nil {
+		t.Fatal(err)
+	}
+	commit := regexp.MustCompile(`endoflife\.date products/[a-z0-9-]+\.md at commit [0-9a-f]{40}`)
+	checked := 0
+	for _, p := range eol.Products {
+		switch {
+		case strings.TrimSpace(p.Source) == "":
+			t.Errorf("%s (%s): no source", p.CPE, p.Name)
+		case commit.MatchString(p.Source):
+			checked++
+		case !strings.Contains(p.Source, "not checked against a published source"):
+			t.Errorf("%s: source %q neither cites an endoflife.date file at a commit nor says it was not checked", p.CPE, p.Source)
+		}
+	}
+	if len(eol.Products) != 9 || checked != 2 {
+		t.Errorf("%d products, %d checked against endoflife.date", len(eol.Products), checked)
 	}
 }

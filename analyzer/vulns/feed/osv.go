@@ -49,7 +49,8 @@ var ecosystemPURL = map[string][2]string{
 // ParseOSV reads one OSV record. Ranges of type SEMVER and ECOSYSTEM
 // become version ranges of the package (introduced..fixed exclusive,
 // introduced..last_affected inclusive); GIT ranges are skipped (commits are
-// not release numbers); listed versions become exact matches.
+// not release numbers); listed versions become exact matches. Go module
+// versions are stored as Go writes them (see goVersion).
 func ParseOSV(b []byte) (*Record, error) {
 	var o osv
 	if err := json.Unmarshal(b, &o); err != nil {
@@ -79,6 +80,10 @@ func ParseOSV(b []byte) (*Record, error) {
 		if pkg == "" {
 			continue
 		}
+		ver := func(v string) string { return v }
+		if strings.HasPrefix(pkg, "pkg:golang/") {
+			ver = func(v string) string { return goVersion(pkg, v) }
+		}
 		for _, rg := range a.Ranges {
 			if rg.Type != "SEMVER" && rg.Type != "ECOSYSTEM" {
 				continue
@@ -87,16 +92,16 @@ func ParseOSV(b []byte) (*Record, error) {
 			for _, ev := range rg.Events {
 				switch {
 				case ev["introduced"] != "":
-					cur = &Range{StartIncluding: ev["introduced"]}
-					if cur.StartIncluding == "0" {
-						cur.StartIncluding = ""
+					cur = &Range{}
+					if ev["introduced"] != "0" {
+						cur.StartIncluding = ver(ev["introduced"])
 					}
 				case ev["fixed"] != "" && cur != nil:
-					cur.EndExcluding = ev["fixed"]
+					cur.EndExcluding = ver(ev["fixed"])
 					node.Matches = append(node.Matches, Match{Vulnerable: true, Package: pkg, Range: *cur})
 					cur = nil
 				case ev["last_affected"] != "" && cur != nil:
-					cur.EndIncluding = ev["last_affected"]
+					cur.EndIncluding = ver(ev["last_affected"])
 					node.Matches = append(node.Matches, Match{Vulnerable: true, Package: pkg, Range: *cur})
 					cur = nil
 				}
@@ -106,6 +111,7 @@ func ParseOSV(b []byte) (*Record, error) {
 			}
 		}
 		for _, v := range a.Versions {
+			v = ver(v)
 			node.Matches = append(node.Matches, Match{Vulnerable: true, Package: pkg, Range: Range{StartIncluding: v, EndIncluding: v}})
 		}
 	}
@@ -113,6 +119,20 @@ func ParseOSV(b []byte) (*Record, error) {
 		r.Configurations = []Config{{Nodes: []Node{node}}}
 	}
 	return r, nil
+}
+
+// goVersion writes an OSV Go version the way Go module versions (and so
+// the SBOM's pkg:golang components, from debug/buildinfo) write it: OSV's
+// Go ecosystem uses SEMVER without the leading "v" ("0.7.0"), a module
+// version always has it ("v0.6.0"), and "v0.6.0" does not compare with
+// "0.7.0" as a number. The Go vulnerability database's pseudo-modules
+// stdlib and toolchain carry Go release numbers ("1.20.1"), which the SBOM
+// writes without "v" too.
+func goVersion(pkg, v string) string {
+	if pkg == "pkg:golang/stdlib" || pkg == "pkg:golang/toolchain" || v == "" || strings.HasPrefix(v, "v") {
+		return v
+	}
+	return "v" + v
 }
 
 // osvPackage is the versionless purl key of an OSV package.

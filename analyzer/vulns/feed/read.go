@@ -165,7 +165,15 @@ func kevItem(dec *json.Decoder, h Handler) error {
 	if h.KEV == nil {
 		return nil
 	}
-	return h.KEV(k.CVEID, KEV{Added: k.DateAdded, Due: k.DueDate, Action: k.Action, Name: k.Name, Ransomware: k.Ransomware})
+	return h.KEV(k.CVEID, kev(k.DateAdded, k.DueDate, k.Action, k.Name, k.Ransomware))
+}
+
+// kev builds an entry with its text fields trimmed: the catalog's own text
+// carries stray spaces ("Linux Kernel PIE Stack Buffer Corruption
+// Vulnerability ", CVE-2017-1000253).
+func kev(added, due, action, name, ransomware string) KEV {
+	t := strings.TrimSpace
+	return KEV{Added: t(added), Due: t(due), Action: t(action), Name: t(name), Ransomware: t(ransomware)}
 }
 
 // readKEVCSV reads the catalog's CSV form, by header names.
@@ -205,8 +213,8 @@ func readKEVCSV(r io.Reader, h Handler) error {
 			return fmt.Errorf("kev csv: line %d: cveID %q", line, id)
 		}
 		if h.KEV != nil {
-			if err := h.KEV(id, KEV{Added: get(rec, "dateAdded"), Due: get(rec, "dueDate"), Action: get(rec, "requiredAction"),
-				Name: get(rec, "vulnerabilityName"), Ransomware: get(rec, "knownRansomwareCampaignUse")}); err != nil {
+			if err := h.KEV(id, kev(get(rec, "dateAdded"), get(rec, "dueDate"), get(rec, "requiredAction"),
+				get(rec, "vulnerabilityName"), get(rec, "knownRansomwareCampaignUse"))); err != nil {
 				return err
 			}
 		}

@@ -48,7 +48,8 @@ type importer struct {
 // Import reads path (a file, a folder walked for *.json, *.csv and their
 // .gz/.xz forms, or a .zip of JSON records as OSV ships) into the store.
 // The first result sums the path; further results are files that failed,
-// while the rest went on.
+// while the rest went on. A CISA KEV catalog replaces the stored one
+// (PutKEV).
 func (s *Store) Import(ctx context.Context, path string, vp feed.VendorProduct) ([]FileResult, error) {
 	fi, err := os.Stat(path)
 	if err != nil {

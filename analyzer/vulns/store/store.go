@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS imports (
 	format    TEXT NOT NULL,
 	added     INTEGER NOT NULL,
 	updated   INTEGER NOT NULL,
-	unchanged INTEGER NOT NULL
+	unchanged INTEGER NOT NULL,
+	removed   INTEGER NOT NULL DEFAULT 0
 );
 `
 
@@ -86,7 +87,22 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
+	if err := addRemovedColumn(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
 	return &Store{db: db, path: path}, nil
+}
+
+// addRemovedColumn gives the imports log of a store made before KEV
+// removals were counted its removed column.
+func addRemovedColumn(db *sql.DB) error {
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('imports') WHERE name = 'removed'`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	_, err := db.Exec(`ALTER TABLE imports ADD COLUMN removed INTEGER NOT NULL DEFAULT 0`)
+	return err
 }
 
 // OpenExisting opens a store for reading; it fails when the file is absent
@@ -104,15 +120,17 @@ func (s *Store) Path() string { return s.path }
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Counts tells what an import did.
+// Counts tells what an import did. Removed counts KEV entries a newer
+// catalog no longer lists.
 type Counts struct {
-	Added, Updated, Unchanged int
+	Added, Updated, Unchanged, Removed int
 }
 
 func (c *Counts) add(o Counts) {
 	c.Added += o.Added
 	c.Updated += o.Updated
 	c.Unchanged += o.Unchanged
+	c.Removed += o.Removed
 }
 
 // PutRecords upserts records in one transaction.
@@ -172,7 +190,11 @@ func (s *Store) PutRecords(ctx context.Context, recs []*feed.Record) (Counts, er
 	return n, tx.Commit()
 }
 
-// PutKEV stores CISA KEV entries (the catalog replaces what it lists).
+// PutKEV stores a CISA KEV catalog. CISA publishes the catalog whole and
+// does take entries out (CVE-2025-4664 is in catalog 2025.05.22 and not in
+// 2025.06.09), so the stored entries become the catalog's: those it no
+// longer lists are removed. A catalog older than the stored one (its
+// newest dateAdded is earlier) changes nothing.
 func (s *Store) PutKEV(ctx context.Context, kev map[string]feed.KEV) (Counts, error) {
 	var n Counts
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -180,15 +202,42 @@ func (s *Store) PutKEV(ctx context.Context, kev map[string]feed.KEV) (Counts, er
 		return n, err
 	}
 	defer tx.Rollback()
+	stored := map[string]string{}
+	var storedNewest, newest string
+	rows, err := tx.QueryContext(ctx, `SELECT cve, data FROM kev`)
+	if err != nil {
+		return n, err
+	}
+	for rows.Next() {
+		var id, data string
+		var k feed.KEV
+		if err := rows.Scan(&id, &data); err != nil {
+			rows.Close()
+			return n, err
+		}
+		if err := json.Unmarshal([]byte(data), &k); err != nil {
+			rows.Close()
+			return n, fmt.Errorf("store: kev %s: %w", id, err)
+		}
+		stored[id], storedNewest = data, max(storedNewest, k.Added)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	for _, k := range kev {
+		newest = max(newest, k.Added)
+	}
+	if newest < storedNewest {
+		n.Unchanged = len(kev)
+		return n, nil
+	}
 	for id, k := range kev {
 		data, _ := json.Marshal(k)
-		var old []byte
-		switch err := tx.QueryRowContext(ctx, `SELECT data FROM kev WHERE cve = ?`, id).Scan(&old); {
-		case errors.Is(err, sql.ErrNoRows):
+		switch old, ok := stored[id]; {
+		case !ok:
 			n.Added++
-		case err != nil:
-			return n, err
-		case string(old) == string(data):
+		case old == string(data):
 			n.Unchanged++
 			continue
 		default:
@@ -197,6 +246,15 @@ func (s *Store) PutKEV(ctx context.Context, kev map[string]feed.KEV) (Counts, er
 		if _, err := tx.ExecContext(ctx, `INSERT INTO kev (cve, data) VALUES (?, ?) ON CONFLICT (cve) DO UPDATE SET data = excluded.data`, id, data); err != nil {
 			return n, err
 		}
+	}
+	for id := range stored {
+		if _, ok := kev[id]; ok {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM kev WHERE cve = ?`, id); err != nil {
+			return n, err
+		}
+		n.Removed++
 	}
 	return n, tx.Commit()
 }
@@ -337,14 +395,14 @@ func (s *Store) Status(ctx context.Context) (*Status, error) {
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(date), '') FROM epss`).Scan(&st.EPSS, &st.EPSSDate); err != nil {
 		return nil, err
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT at, path, format, added, updated, unchanged FROM imports ORDER BY rowid DESC LIMIT 10`)
+	rows, err = s.db.QueryContext(ctx, `SELECT at, path, format, added, updated, unchanged, removed FROM imports ORDER BY rowid DESC LIMIT 10`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var im Import
-		if err := rows.Scan(&im.At, &im.Path, &im.Format, &im.Added, &im.Updated, &im.Unchanged); err != nil {
+		if err := rows.Scan(&im.At, &im.Path, &im.Format, &im.Added, &im.Updated, &im.Unchanged, &im.Removed); err != nil {
 			return nil, err
 		}
 		st.LastImports = append(st.LastImports, im)
@@ -353,7 +411,7 @@ func (s *Store) Status(ctx context.Context) (*Status, error) {
 }
 
 func (s *Store) logImport(ctx context.Context, path, format string, n Counts) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO imports (at, path, format, added, updated, unchanged) VALUES (?, ?, ?, ?, ?, ?)`,
-		time.Now().UTC().Format(time.RFC3339), path, format, n.Added, n.Updated, n.Unchanged)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO imports (at, path, format, added, updated, unchanged, removed) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		time.Now().UTC().Format(time.RFC3339), path, format, n.Added, n.Updated, n.Unchanged, n.Removed)
 	return err
 }
