@@ -1,7 +1,8 @@
 #!/bin/sh
 # Rebuilds the fingerprint snippets from real binaries: Debian packages
 # (apt-get download; armel needs `dpkg --add-architecture armel && apt-get
-# update`) and the shared corpus images, unpacked with Debian tools.
+# update`), the shared corpus images, unpacked with Debian tools, and programs
+# built from their release sources (GOAHEAD_GIT: a git clone of GoAhead).
 # Usage: rules/testdata/fingerprints/gen.sh [WORKDIR]   (from the module root)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +21,16 @@ tree() { # tree SOURCE -> prints the folder holding its files
 			ls "$work"/debs/"$pkg"_*_"$arch".deb >/dev/null 2>&1 ||
 				(cd "$work/debs" && apt-get download -q "$spec" >/dev/null)
 			mkdir -p "$d" && dpkg-deb -x "$(ls "$work"/debs/"$pkg"_*_"$arch".deb | head -1)" "$d"
+		fi
+		echo "$d" ;;
+	build:goahead:*) # Embedthis GoAhead built from a release tag with the Debian armel cross gcc
+		tag=${1#build:goahead:}
+		d="$work/trees/goahead-$tag"
+		if [ ! -d "$d" ]; then
+			mkdir -p "$d"
+			git -C "${GOAHEAD_GIT:?set GOAHEAD_GIT to a git clone of github.com/embedthis/goahead}" archive "$tag" | tar -x -C "$d"
+			make -s -C "$d" -f projects/goahead-linux-default.mk CC=arm-linux-gnueabi-gcc AR=arm-linux-gnueabi-ar \
+				ARCH=arm CC_ARCH=arm ME_COM_OPENSSL=0 ME_COM_SSL=0 PROFILE=release OPTIMIZE=release >/dev/null 2>&1
 		fi
 		echo "$d" ;;
 	corpus:*)
@@ -54,4 +65,9 @@ grep -v '^#' "$here/sources.txt" | while read -r id version arch source path ind
 	[ -n "$id" ] || continue
 	src=$(tree "$source")
 	"$work/carve" -o "$here" ${index:+-p "$index"} "$id" "$version" "$arch" "$source:$path" "$src/$path"
+done
+grep -v '^#' "$here/counter.txt" | while read -r id label arch source path text; do
+	[ -n "$id" ] || continue
+	src=$(tree "$source")
+	"$work/carve" -o "$here/counter" -at "$text" "$id" "$label" "$arch" "$source:$path" "$src/$path"
 done

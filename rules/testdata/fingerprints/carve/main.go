@@ -4,7 +4,9 @@
 //	carve -o DIR [-p PATTERN-INDEX] ID VERSION ARCH ORIGIN FILE
 //
 // writes DIR/ID/VERSION-ARCH.snippet (VERSION "unversioned" for a
-// presence-only pattern). The first line of a snippet is
+// presence-only pattern). With -at TEXT it cuts a counterexample instead: the
+// bytes around the first TEXT in FILE, which no pattern of ID may match
+// (VERSION then labels what the bytes are). The first line of a snippet is
 //
 //	# fwstar-snippet origin=ORIGIN sha256=<of FILE> offset=<n> length=<n>
 //
@@ -12,6 +14,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"flag"
 	"fmt"
@@ -28,9 +31,10 @@ const margin = 48
 func main() {
 	out := flag.String("o", ".", "output folder")
 	only := flag.Int("p", -1, "use only the pattern of this index")
+	at := flag.String("at", "", "cut a counterexample around this text")
 	flag.Parse()
 	if flag.NArg() != 5 {
-		log.Fatal("usage: carve -o DIR ID VERSION ARCH ORIGIN FILE")
+		log.Fatal("usage: carve -o DIR [-p INDEX | -at TEXT] ID VERSION ARCH ORIGIN FILE")
 	}
 	id, want, arch, origin, file := flag.Arg(0), flag.Arg(1), flag.Arg(2), flag.Arg(3), flag.Arg(4)
 	fps, err := fingerprints.Load()
@@ -44,6 +48,20 @@ func main() {
 	for _, fp := range fps {
 		if fp.ID != id {
 			continue
+		}
+		if *at != "" {
+			i := bytes.Index(b, []byte(*at))
+			if i < 0 {
+				log.Fatalf("%s: no %q", file, *at)
+			}
+			lo, hi := max(0, i-2*margin)&^1, min(len(b), i+len(*at)+2*margin)
+			for j := range fp.Strings {
+				if v, _, _, ok := fp.Strings[j].Find(b[lo:hi]); ok {
+					log.Fatalf("%s: pattern %d of %s finds %q around %q", file, j, id, v, *at)
+				}
+			}
+			write(*out, id, want, arch, origin, b, lo, hi)
+			return
 		}
 		for i := range fp.Strings {
 			if *only >= 0 && i != *only {
@@ -67,20 +85,25 @@ func main() {
 				}
 				hi = min(len(b), hi+16)
 			}
-			sum := sha256.Sum256(b)
-			dir := filepath.Join(*out, id)
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				log.Fatal(err)
-			}
-			name := filepath.Join(dir, want+"-"+arch+".snippet")
-			head := fmt.Sprintf("# fwstar-snippet origin=%s sha256=%x offset=%d length=%d\n", origin, sum, lo, hi-lo)
-			if err := os.WriteFile(name, append([]byte(head), b[lo:hi]...), 0o644); err != nil {
-				log.Fatal(err)
-			}
-			fmt.Println(name)
+			write(*out, id, want, arch, origin, b, lo, hi)
 			return
 		}
 		log.Fatalf("%s: no pattern of %s gives version %s", file, id, want)
 	}
 	log.Fatalf("no fingerprint %q", id)
+}
+
+// write stores b[lo:hi] as DIR/ID/LABEL-ARCH.snippet under its header.
+func write(out, id, label, arch, origin string, b []byte, lo, hi int) {
+	sum := sha256.Sum256(b)
+	dir := filepath.Join(out, id)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	name := filepath.Join(dir, label+"-"+arch+".snippet")
+	head := fmt.Sprintf("# fwstar-snippet origin=%s sha256=%x offset=%d length=%d\n", origin, sum, lo, hi-lo)
+	if err := os.WriteFile(name, append([]byte(head), b[lo:hi]...), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(name)
 }
