@@ -96,8 +96,8 @@ func TestGenerateRejects(t *testing.T) {
 }
 
 // Every eol.yaml product names its source, and the source either cites
-// the endoflife.date file and commit it was checked against or says that
-// it was not checked: a fact without a source cannot be re-checked.
+// the record it was checked against at a commit or says that it was not
+// checked: a fact without a source cannot be re-checked.
 func TestEOLSources(t *testing.T) {
 	raw, err := os.ReadFile("eol.yaml")
 	if err != nil {
@@ -110,19 +110,72 @@ func TestEOLSources(t *testing.T) {
 	if err := decodeStrict(raw, &eol); err != nil {
 		t.Fatal(err)
 	}
-	commit := regexp.MustCompile(`endoflife\.date products/[a-z0-9-]+\.md at commit [0-9a-f]{40}`)
-	checked := 0
+	want := map[string]string{
+		"linux:linux_kernel": "endoflife.date", "openssl:openssl": "endoflife.date",
+		"busybox:busybox": "project", "dropbear_ssh_project:dropbear_ssh": "project",
+		"gnu:glibc": "project", "zlib:zlib": "project", "uclibc-ng_project:uclibc-ng": "project",
+		"thekelleys:dnsmasq": "unchecked", "w1.fi:hostapd": "unchecked", "uclibc:uclibc": "unchecked",
+	}
 	for _, p := range eol.Products {
-		switch {
-		case strings.TrimSpace(p.Source) == "":
-			t.Errorf("%s (%s): no source", p.CPE, p.Name)
-		case commit.MatchString(p.Source):
-			checked++
-		case !strings.Contains(p.Source, "not checked against a published source"):
-			t.Errorf("%s: source %q neither cites an endoflife.date file at a commit nor says it was not checked", p.CPE, p.Source)
+		got := sourceKind(p.Source)
+		if got == "" {
+			t.Errorf("%s (%s): source %q neither cites a record at a commit nor says it was not checked", p.CPE, p.Name, p.Source)
+		}
+		if got != want[p.CPE] {
+			t.Errorf("%s: source is %q, want %q", p.CPE, got, want[p.CPE])
 		}
 	}
-	if len(eol.Products) != 9 || checked != 2 {
-		t.Errorf("%d products, %d checked against endoflife.date", len(eol.Products), checked)
+	if len(eol.Products) != len(want) {
+		t.Errorf("%d products, want %d", len(eol.Products), len(want))
+	}
+}
+
+var (
+	// An endoflife.date product file at a commit of its repository.
+	eolDateCite = regexp.MustCompile(`endoflife\.date products/[a-z0-9-]+\.md at commit [0-9a-f]{40}\b`)
+	// A project's own record: a changelog file (CHANGES, ChangeLog,
+	// CHANGELOG, NEWS) or its release tags, then, within the same clause,
+	// "at <owner>/<repository> commit <40 hex digits>".
+	projectCite = regexp.MustCompile(`\b(?:CHANGES|ChangeLog|CHANGELOG|NEWS|tags)\b[^;]{0,200} at [A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+ commit [0-9a-f]{40}\b`)
+)
+
+// sourceKind classifies an eol.yaml source: "endoflife.date" or "project"
+// for one citing a record at a commit (a source may also say that some of
+// its facts were not checked), "unchecked" for one that says it was not
+// checked, "" for anything else.
+func sourceKind(s string) string {
+	switch {
+	case eolDateCite.MatchString(s):
+		return "endoflife.date"
+	case projectCite.MatchString(s):
+		return "project"
+	case strings.Contains(s, "not checked against a published source"):
+		return "unchecked"
+	}
+	return ""
+}
+
+func TestSourceKind(t *testing.T) {
+	const c = "1442f00d3f0d755d9f8ba83c5edcd893aa4d71db"
+	for s, want := range map[string]string{
+		"":    "",
+		"   ": "",
+		"Dropbear CHANGES (https://matt.ucc.asn.au/dropbear/CHANGES)": "",
+		"written from memory":                                                     "",
+		"Dropbear CHANGES at mkj/dropbear commit 1442f00d":                        "", // short hash
+		"Dropbear CHANGES at mkj/dropbear commit " + c + "0":                      "", // 41 digits
+		"checked at mkj/dropbear commit " + c:                                     "", // names no record
+		"Dropbear CHANGES; see mkj/dropbear commit " + c:                          "", // no "at"
+		"Dropbear CHANGES; read at mkj/dropbear commit " + c:                      "", // record in another clause
+		"Dropbear CHANGES at commit " + c:                                         "", // no repository
+		"Dropbear CHANGES and tags at mkj/dropbear commit " + c + " (main)":       "project",
+		"glibc release tags glibc-2.36 to glibc-2.42 at bminor/glibc commit " + c: "project",
+		"endoflife.date products/openssl.md at commit " + c:                       "endoflife.date",
+		"endoflife.date products/openssl.md at commit " + c[:39]:                  "",
+		"uclibc.org: not checked against a published source":                      "unchecked",
+	} {
+		if got := sourceKind(s); got != want {
+			t.Errorf("sourceKind(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
