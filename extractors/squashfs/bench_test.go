@@ -25,8 +25,8 @@ func (discard) Special(string, extractors.Meta) error         { return nil }
 func (discard) Blob(_ string, r io.Reader) error              { _, err := io.Copy(io.Discard, r); return err }
 func (discard) Note(string, string)                           {}
 
-func benchExtract(b *testing.B, name string, off int64) {
-	data, err := os.ReadFile(samples.Corpus(b, name))
+func benchExtract(b *testing.B, file string, off int64) {
+	data, err := os.ReadFile(file)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,9 +46,18 @@ func benchExtract(b *testing.B, name string, off int64) {
 // BenchmarkExtractOpenWrt reads the OpenWrt 15.05.1 root (xz, 739 files);
 // compare with `unsquashfs -o 1159328 -d x IMAGE` on the same image.
 func BenchmarkExtractOpenWrt(b *testing.B) {
-	benchExtract(b, "openwrt-15.05.1-tl-wr703n-factory.bin", 0x11B0A0)
+	benchExtract(b, samples.Corpus(b, "openwrt-15.05.1-tl-wr703n-factory.bin"), 0x11B0A0)
 }
 
 func BenchmarkExtractDDWRT(b *testing.B) {
-	benchExtract(b, "ddwrt-v24-mini-generic.trx.bin", 0xE18E0)
+	benchExtract(b, samples.Corpus(b, "ddwrt-v24-mini-generic.trx.bin"), 0xE18E0)
+}
+
+// BenchmarkExtractOld reads 3.x fixtures of the real old mksquashfs: the
+// largest (uncompressed) and a zlib big-endian one; compare with the era's
+// unsquashfs (3.3's, see oldtools.sh) on the same files.
+func BenchmarkExtractOld(b *testing.B) {
+	for _, name := range []string{"v30-le-raw", "v33-be"} {
+		b.Run(name, func(b *testing.B) { benchExtract(b, "testdata/"+name+".sqfs", 0) })
+	}
 }

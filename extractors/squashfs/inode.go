@@ -203,7 +203,7 @@ func (w *walker) inode3(in *inode, p int) error {
 	in.perm, in.uidIdx, in.gidIdx = uint16(f(4, 12)), uint32(f(16, 8)), uint32(f(24, 8))
 	in.mtime = w.s.mtime
 	if v3 {
-		in.mtime = int64(int32(f(32, 32)))
+		in.mtime = int64(f(32, 32))
 	}
 	in.typ = typ
 	switch {
@@ -219,7 +219,7 @@ func (w *walker) inode3(in *inode, p int) error {
 				return err
 			}
 			in.dirSize, in.dirOffset = int64(f(32, 27)), int(f(59, 13))
-			in.mtime, in.dirBlock = int64(int32(f(72, 32))), int64(f(104, 24))
+			in.mtime, in.dirBlock = int64(f(72, 32)), int64(f(104, 24))
 		}
 	case typ == typeDir:
 		if v3 {
@@ -232,7 +232,7 @@ func (w *walker) inode3(in *inode, p int) error {
 				return err
 			}
 			in.dirSize, in.dirOffset = int64(f(32, 19)), int(f(51, 13))
-			in.mtime, in.dirBlock = int64(int32(f(64, 32))), int64(f(96, 24))
+			in.mtime, in.dirBlock = int64(f(64, 32)), int64(f(96, 24))
 		}
 	case typ == 9 && v3: // long file: 64-bit size, link count
 		in.typ = typeFile
@@ -252,7 +252,7 @@ func (w *walker) inode3(in *inode, p int) error {
 		if err := need(24); err != nil {
 			return err
 		}
-		in.mtime = int64(int32(f(32, 32)))
+		in.mtime = int64(f(32, 32))
 		in.start, in.frag, in.fragOffset, in.size = int64(f(64, 32)), uint32(f(96, 32)), uint32(f(128, 32)), int64(f(160, 32))
 		return w.blockList(in, p+24)
 	case typ == typeSymlink:

@@ -35,13 +35,18 @@ var magics = map[string]string{
 
 const (
 	superSize4 = 96
-	superSize3 = 119 // packed struct of squashfs 3.x; 2.x uses a prefix of it
+	superSize3 = 119 // packed struct of squashfs 3.x
+	superSize2 = 63  // 2.x: the 3.x struct up to fragment_table_start_2
 
 	noFragment = 0xFFFFFFFF
 	noTable    = 0xFFFFFFFFFFFFFFFF
 
 	flagCheck3 = 0x04 // 2.x/3.x: a check byte follows each metadata header
 )
+
+// superSizes is each major version's superblock size: its tables may start
+// right after it.
+var superSizes = map[int]int{2: superSize2, 3: superSize3, 4: superSize4}
 
 // super is a superblock of any supported version, with every table offset
 // relative to the start of the filesystem.
@@ -99,7 +104,7 @@ func (s *super) info() string {
 // wrapping ErrNotFormat when the header is not a squashfs superblock; size
 // bounds bytes_used only loosely (truncated images are still reported).
 func readSuper(r io.ReaderAt, off, size int64) (*super, error) {
-	b, err := extractors.ReadAt(r, off, superSize4, size)
+	b, err := extractors.ReadAt(r, off, 32, size)
 	if err != nil {
 		return nil, extractors.NotFormat("squashfs", "short superblock")
 	}
@@ -118,14 +123,16 @@ func readSuper(r io.ReaderAt, off, size int64) (*super, error) {
 	if order == nil {
 		return nil, extractors.NotFormat("squashfs", "unsupported version")
 	}
+	// A 2.x superblock is shorter: its image may end before 3.x's would.
+	major := int(order.Uint16(b[28:]))
+	b, err = extractors.ReadAt(r, off, superSizes[major], size)
+	if err != nil {
+		return nil, extractors.NotFormat("squashfs", "short superblock")
+	}
 	var s *super
-	if order.Uint16(b[28:]) == 4 {
+	if major == 4 {
 		s, err = parseSuper4(b, order)
 	} else {
-		b, err = extractors.ReadAt(r, off, superSize3, size)
-		if err != nil {
-			return nil, extractors.NotFormat("squashfs", "short superblock")
-		}
 		s, err = parseSuper3(b, order)
 	}
 	if err != nil {
@@ -186,7 +193,7 @@ func parseSuper3(b []byte, o binary.ByteOrder) (*super, error) {
 		flags:     uint16(b[36]),
 		uidCount:  uint32(b[37]),
 		gidCount:  uint32(b[38]),
-		mtime:     int64(int32(o.Uint32(b[39:]))),
+		mtime:     int64(o.Uint32(b[39:])), // unsigned, like every 2.x/3.x mtime
 		rootRef:   o.Uint64(b[43:]),
 		blockSize: o.Uint32(b[51:]),
 		fragments: o.Uint32(b[55:]),
@@ -230,10 +237,7 @@ func (s *super) validate() error {
 	if s.blockSize < 4096 || s.blockSize > 1<<20 || s.blockSize&(s.blockSize-1) != 0 {
 		return extractors.NotFormat("squashfs", "block size")
 	}
-	minSize := int64(superSize4)
-	if s.major < 4 {
-		minSize = superSize3
-	}
+	minSize := int64(superSizes[s.major])
 	if s.bytesUsed < minSize || s.inodeStart < minSize || s.dirStart <= s.inodeStart || s.dirStart >= s.bytesUsed {
 		return extractors.NotFormat("squashfs", "table offsets")
 	}
