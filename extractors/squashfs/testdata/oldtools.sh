@@ -1,34 +1,18 @@
 #!/bin/sh
-# Rebuilds the squashfs 3.x fixtures with the real mksquashfs of that era,
-# built from Phillip Lougher's squashfs-tools history, and their expected
-# trees from Debian's unsquashfs 4.5.1 (cross-checked against the same
-# era's unsquashfs). Run as root (device nodes, owners) from anywhere:
-#   sh oldtools.sh /work/.mirror/plougher+squashfs-tools/repo
+# Rebuilds the squashfs 3.x fixtures with the real mksquashfs of that era
+# (squashfs-tools 3.0, 3.2-r2 and 3.3, whose 3.3 writes format 3.1: blocks up
+# to 1 MiB, sparse files) and their expected tree with 3.3's unsquashfs,
+# cross-checked against Debian's unsquashfs 4.5.1. Bring your own builds of
+# those old tools; this script only runs them. Run as root (device nodes,
+# owners):
+#   MKSQUASHFS30=... MKSQUASHFS32=... MKSQUASHFS33=... UNSQUASHFS33=... sh oldtools.sh
 # CI does not run it: the fixtures are committed.
 set -eu
-REPO=${1:?usage: oldtools.sh SQUASHFS_TOOLS_GIT_REPO}
+: "${MKSQUASHFS30:?} ${MKSQUASHFS32:?} ${MKSQUASHFS33:?} ${UNSQUASHFS33:?}"
 cd "$(dirname "$0")"
 ROOT=$(cd ../../.. && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-
-# The commits: the CVS import of the 3.0 release; tag 3.2-r2 (adds the NFS
-# export lookup table); and the 3.3 release, which writes format 3.1 (blocks
-# up to 1 MiB, sparse files). The history starts at 3.0-prerelease, so no
-# 2.x or 1.x mksquashfs can be built from it.
-V30=fcb902290c725935f755e2bd12c36abe7724c6fd # mksquashfs version 3.0 (2006/03/15)
-V32=366a1dd6b897a48d7711cd4976337280bdbff467 # tag 3.2-r2, mksquashfs version 3.2-r2 (2007/01/15)
-V33=13a4ebd8830248a786baad2bc184a2d8767ed1fb # mksquashfs version 3.3 (2007/10/29)
-build() { # build NAME COMMIT
-	mkdir -p $T/$1
-	git -C "$REPO" archive $2 squashfs-tools | tar -x -C $T/$1
-	# Build flags only: modern glibc no longer declares major()/minor()
-	# through sys/types.h, and gcc 10+ defaults to -fno-common.
-	make -s -C $T/$1/squashfs-tools CC="gcc -fcommon -std=gnu89 -w -include sys/sysmacros.h" >/dev/null
-}
-build v30 $V30
-build v32 $V32
-build v33 $V33
 
 # The source tree: nested dirs, an empty file, small files (fragments), a
 # file of several 4 KiB blocks, an incompressible one (uncompressed blocks),
@@ -86,19 +70,19 @@ tree() { # tree UNSQUASHFS IMAGE
 }
 mk() { # mk OUT TOOL OPTIONS...
 	out=$1 tool=$2; shift 2; rm -f $out
-	$T/$tool/squashfs-tools/mksquashfs $S $out -b 4096 -noappend "$@" >/dev/null; chmod 644 $out
-	tree $T/v33/squashfs-tools/unsquashfs $out > $T/old.tree
+	$tool $S $out -b 4096 -noappend "$@" >/dev/null; chmod 644 $out
+	tree "$UNSQUASHFS33" $out > $T/old.tree
 	tree unsquashfs $out | cmp - $T/old.tree
 	if [ -f $T/expected.tree ]; then cmp $T/old.tree $T/expected.tree; else cp $T/old.tree $T/expected.tree; fi
 }
 
-mk v30-le.sqfs v30 -le
-mk v30-be.sqfs v30 -be
-mk v30-le-raw.sqfs v30 -le -noI -noD -noF
-mk v32-le.sqfs v32 -le -always-use-fragments
-mk v32-be.sqfs v32 -be
-mk v32-be-check.sqfs v32 -be -check_data -no-fragments
-mk v33-le.sqfs v33 -le
-mk v33-be.sqfs v33 -be
-mk v33-be-128k.sqfs v33 -be -b 131072
+mk v30-le.sqfs "$MKSQUASHFS30" -le
+mk v30-be.sqfs "$MKSQUASHFS30" -be
+mk v30-le-raw.sqfs "$MKSQUASHFS30" -le -noI -noD -noF
+mk v32-le.sqfs "$MKSQUASHFS32" -le -always-use-fragments
+mk v32-be.sqfs "$MKSQUASHFS32" -be
+mk v32-be-check.sqfs "$MKSQUASHFS32" -be -check_data -no-fragments
+mk v33-le.sqfs "$MKSQUASHFS33" -le
+mk v33-be.sqfs "$MKSQUASHFS33" -be
+mk v33-be-128k.sqfs "$MKSQUASHFS33" -be -b 131072
 cp $T/expected.tree v3.tree
