@@ -1,8 +1,7 @@
 #!/bin/sh
 # Rebuilds the fingerprint snippets from real binaries: Debian packages
 # (apt-get download; armel needs `dpkg --add-architecture armel && apt-get
-# update`), the shared corpus images, unpacked with Debian tools, and programs
-# built from their release sources (GOAHEAD_GIT: a git clone of GoAhead).
+# update`) and the shared corpus images, unpacked with Debian tools.
 # Usage: rules/testdata/fingerprints/gen.sh [WORKDIR]   (from the module root)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,16 +20,6 @@ tree() { # tree SOURCE -> prints the folder holding its files
 			ls "$work"/debs/"$pkg"_*_"$arch".deb >/dev/null 2>&1 ||
 				(cd "$work/debs" && apt-get download -q "$spec" >/dev/null)
 			mkdir -p "$d" && dpkg-deb -x "$(ls "$work"/debs/"$pkg"_*_"$arch".deb | head -1)" "$d"
-		fi
-		echo "$d" ;;
-	build:goahead:*) # Embedthis GoAhead built from a release tag with the Debian armel cross gcc
-		tag=${1#build:goahead:}
-		d="$work/trees/goahead-$tag"
-		if [ ! -d "$d" ]; then
-			mkdir -p "$d"
-			git -C "${GOAHEAD_GIT:?set GOAHEAD_GIT to a git clone of github.com/embedthis/goahead}" archive "$tag" | tar -x -C "$d"
-			make -s -C "$d" -f projects/goahead-linux-default.mk CC=arm-linux-gnueabi-gcc AR=arm-linux-gnueabi-ar \
-				ARCH=arm CC_ARCH=arm ME_COM_OPENSSL=0 ME_COM_SSL=0 PROFILE=release OPTIMIZE=release >/dev/null 2>&1
 		fi
 		echo "$d" ;;
 	corpus:*)
