@@ -32,3 +32,19 @@ func Corpus(tb testing.TB, name string) string {
 	}
 	return p
 }
+
+// SharedData returns the path of a file under ../shared/data (or
+// $FWSTAR_SHARED_DATA): public data files kept beside the repository rather
+// than in it. Skips the test when absent.
+func SharedData(tb testing.TB, rel string) string {
+	tb.Helper()
+	dir := os.Getenv("FWSTAR_SHARED_DATA")
+	if dir == "" {
+		dir = filepath.Join(Root(), "..", "shared", "data")
+	}
+	p := filepath.Join(dir, rel)
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("shared data %s not present (%v)", rel, err)
+	}
+	return p
+}

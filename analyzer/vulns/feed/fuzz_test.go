@@ -12,10 +12,10 @@ func FuzzRead(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add(nvdFeed(f, map[string][]byte{"x": readNVD(f)["CVE-2016-2148"]}))
-	for _, p := range []string{"testdata/osv/GHSA-vvpx-j8f3-3w6h.json", "testdata/kev/2025.05.22/known_exploited_vulnerabilities.json",
-		"testdata/kev/known_exploited_vulnerabilities.csv", "testdata/epss/epss_scores-current.head.csv"} {
+	for _, p := range []string{"testdata/osv/GHSA-vvpx-j8f3-3w6h.json", "testdata/epss/epss_scores-current.head.csv"} {
 		f.Add(readFile(f, p))
 	}
+	f.Add([]byte(`{"title":"x","catalogVersion":"1","vulnerabilities":[{"cveID":"CVE-2021-1","dateAdded":"2021-01-01"}]}`))
 	f.Add([]byte("#model_version:v1,score_date:2025-01-01\ncve,epss,percentile\nCVE-2021-1,0.1,0.2\n"))
 	f.Add([]byte("cveID,dateAdded\nCVE-2021-1,2021-01-01\n"))
 	f.Add([]byte(`{"id":"OSV-1","modified":"x","affected":[{"package":{"ecosystem":"Debian:12","name":"a"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"last_affected":"1"}]}]}]}`))

@@ -5,11 +5,14 @@ import (
 	"os"
 	"testing"
 
+	"github.com/fwstar/fwstar/samples"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Real files as their publishers ship them (testdata/README.md says where
-// each came from): the readers must take them as they are.
+// each came from; the trimmed CISA KEV catalogs are kept beside the
+// repository in ../shared/data/cisagov-kev): the readers must take them as
+// they are.
 
 func readFile(t testing.TB, p string) []byte {
 	t.Helper()
@@ -60,7 +63,7 @@ func TestRealOSVGoModule(t *testing.T) {
 func TestRealKEVSchema(t *testing.T) {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(readFile(t, "testdata/kev/known_exploited_vulnerabilities_schema.json")))
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(readFile(t, samples.SharedData(t, "cisagov-kev/known_exploited_vulnerabilities_schema.json"))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +74,8 @@ func TestRealKEVSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"testdata/kev/known_exploited_vulnerabilities.json", "testdata/kev/2025.05.22/known_exploited_vulnerabilities.json"} {
+	for _, p := range []string{samples.SharedData(t, "cisagov-kev/known_exploited_vulnerabilities.json"),
+		samples.SharedData(t, "cisagov-kev/2025.05.22/known_exploited_vulnerabilities.json")} {
 		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(readFile(t, p)))
 		if err != nil {
 			t.Fatal(err)
@@ -86,8 +90,8 @@ func TestRealKEVSchema(t *testing.T) {
 func TestRealKEV(t *testing.T) {
 	got := map[string]map[string]KEV{}
 	for p, want := range map[string]string{
-		"testdata/kev/known_exploited_vulnerabilities.json": FormatKEVJSON,
-		"testdata/kev/known_exploited_vulnerabilities.csv":  FormatKEVCSV,
+		samples.SharedData(t, "cisagov-kev/known_exploited_vulnerabilities.json"): FormatKEVJSON,
+		samples.SharedData(t, "cisagov-kev/known_exploited_vulnerabilities.csv"):  FormatKEVCSV,
 	} {
 		m := map[string]KEV{}
 		format, err := Read(bytes.NewReader(readFile(t, p)), nil, Handler{KEV: func(id string, k KEV) error { m[id] = k; return nil }})

@@ -5,19 +5,24 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+
+	"github.com/fwstar/fwstar/samples"
 )
 
-// Real KEV, EPSS and OSV files (analyzer/vulns/feed/testdata/README.md
-// says where each came from).
+// Real EPSS and OSV files (analyzer/vulns/feed/testdata/README.md says
+// where each came from), and trimmed real CISA KEV catalogs kept beside the
+// repository in ../shared/data/cisagov-kev (tests skip without them).
 const (
 	realDir  = "../feed/testdata/"
-	kevJSON  = realDir + "kev/known_exploited_vulnerabilities.json"
-	kevCSV   = realDir + "kev/known_exploited_vulnerabilities.csv"
-	kevOld   = realDir + "kev/2025.05.22/known_exploited_vulnerabilities.json"
 	epssCSV  = realDir + "epss/epss_scores-current.head.csv"
 	osvGHSA  = realDir + "osv/GHSA-vvpx-j8f3-3w6h.json"
 	epssDate = "2026-09-29T12:00:22Z"
 )
+
+// kev is a trimmed real KEV catalog file (2025.05.22/ holds the older one).
+func kev(t *testing.T, name string) string {
+	return samples.SharedData(t, "cisagov-kev/"+name)
+}
 
 func importOne(t *testing.T, s *Store, p, format string) Counts {
 	t.Helper()
@@ -40,7 +45,7 @@ func TestImportRealFiles(t *testing.T) {
 		path, format string
 		n            int
 	}{
-		{kevJSON, "kev-json", 7}, {epssCSV, "epss", 16}, {osvGHSA, "osv", 1},
+		{epssCSV, "epss", 16}, {osvGHSA, "osv", 1},
 	} {
 		if got := importOne(t, s, c.path, c.format); got != (Counts{Added: c.n}) {
 			t.Errorf("%s first import: %+v", c.path, got)
@@ -49,35 +54,13 @@ func TestImportRealFiles(t *testing.T) {
 			t.Errorf("%s second import: %+v", c.path, got)
 		}
 	}
-	// The same day's CSV holds the same entries as the JSON.
-	if got := importOne(t, s, kevCSV, "kev-csv"); got != (Counts{Unchanged: 7}) {
-		t.Errorf("KEV CSV after JSON: %+v", got)
-	}
 	st, err := s.Status(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(st.Records) != 1 || st.Records["osv"] != 1 || st.Newest["osv"] != "2023-03-01T01:11:59Z" ||
-		st.KEV != 7 || st.EPSS != 16 || st.EPSSDate != epssDate || len(st.LastImports) != 7 {
+		st.EPSS != 16 || st.EPSSDate != epssDate || len(st.LastImports) != 4 {
 		t.Fatalf("status %+v", st)
-	}
-	if im := st.LastImports[0]; im.Path != kevCSV || im.Format != "kev-csv" || im.Unchanged != 7 {
-		t.Errorf("last import %+v", im)
-	}
-
-	// KEV flags land on the catalog's CVEs only.
-	k, err := s.KEV(ctx, "CVE-2023-4911")
-	if err != nil || k == nil || k.Added != "2023-11-21" || k.Due != "2023-12-12" || k.Name != "GNU C Library Buffer Overflow Vulnerability" {
-		t.Errorf("KEV CVE-2023-4911: %+v %v", k, err)
-	}
-	if k, _ := s.KEV(ctx, "CVE-2017-1000253"); k == nil || k.Ransomware != "Known" {
-		t.Errorf("KEV CVE-2017-1000253: %+v", k)
-	}
-	// CISA added CVE-2021-22555 on 2025-10-06, after this catalog (2025.08.25).
-	for _, id := range []string{"CVE-2021-22555", "CVE-2022-41723", "CVE-1999-0001"} {
-		if k, _ := s.KEV(ctx, id); k != nil {
-			t.Errorf("KEV %s: %+v", id, k)
-		}
 	}
 	// EPSS scores land on their CVEs, with the file's score date.
 	for id, want := range map[string][2]float64{"CVE-1999-0001": {0.03351, 0.88255}, "CVE-1999-0016": {0.95739, 0.99871}} {
@@ -96,11 +79,53 @@ func TestImportRealFiles(t *testing.T) {
 	}
 }
 
+// The real KEV catalog imports idempotently from JSON and CSV alike, and its
+// flags land on the catalog's CVEs only.
+func TestImportRealKEV(t *testing.T) {
+	ctx := context.Background()
+	kevJSON, kevCSV := kev(t, "known_exploited_vulnerabilities.json"), kev(t, "known_exploited_vulnerabilities.csv")
+	s := open(t)
+	if got := importOne(t, s, kevJSON, "kev-json"); got != (Counts{Added: 7}) {
+		t.Errorf("first import: %+v", got)
+	}
+	if got := importOne(t, s, kevJSON, "kev-json"); got != (Counts{Unchanged: 7}) {
+		t.Errorf("second import: %+v", got)
+	}
+	// The same day's CSV holds the same entries as the JSON.
+	if got := importOne(t, s, kevCSV, "kev-csv"); got != (Counts{Unchanged: 7}) {
+		t.Errorf("KEV CSV after JSON: %+v", got)
+	}
+	st, err := s.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.KEV != 7 || len(st.LastImports) != 3 {
+		t.Fatalf("status %+v", st)
+	}
+	if im := st.LastImports[0]; im.Path != kevCSV || im.Format != "kev-csv" || im.Unchanged != 7 {
+		t.Errorf("last import %+v", im)
+	}
+	k, err := s.KEV(ctx, "CVE-2023-4911")
+	if err != nil || k == nil || k.Added != "2023-11-21" || k.Due != "2023-12-12" || k.Name != "GNU C Library Buffer Overflow Vulnerability" {
+		t.Errorf("KEV CVE-2023-4911: %+v %v", k, err)
+	}
+	if k, _ := s.KEV(ctx, "CVE-2017-1000253"); k == nil || k.Ransomware != "Known" {
+		t.Errorf("KEV CVE-2017-1000253: %+v", k)
+	}
+	// CISA added CVE-2021-22555 on 2025-10-06, after this catalog (2025.08.25).
+	for _, id := range []string{"CVE-2021-22555", "CVE-2022-41723", "CVE-1999-0001"} {
+		if k, _ := s.KEV(ctx, id); k != nil {
+			t.Errorf("KEV %s: %+v", id, k)
+		}
+	}
+}
+
 // CISA removed CVE-2025-4664 from the catalog between 2025.05.22 and
 // 2025.06.09: importing the newer catalog removes it, and importing the
 // older one again afterwards changes nothing.
 func TestImportKEVRemoval(t *testing.T) {
 	ctx := context.Background()
+	kevJSON, kevOld := kev(t, "known_exploited_vulnerabilities.json"), kev(t, "2025.05.22/known_exploited_vulnerabilities.json")
 	s := open(t)
 	if got := importOne(t, s, kevOld, "kev-json"); got != (Counts{Added: 3}) {
 		t.Fatalf("2025.05.22: %+v", got)
