@@ -24,7 +24,9 @@ import (
 func Handlers() []extractors.Handler {
 	return []extractors.Handler{
 		fwheader.UImage{}, fwheader.TRX{}, fwheader.TPLink{}, fwheader.CHK{}, fwheader.SEAMA{},
-		fwheader.WRGG{}, fwheader.UBNT{}, fdt.Handler{}, uefi.Handler{},
+		fwheader.WRGG{}, fwheader.UBNT{}, fwheader.DNS323{},
+		fwheader.TPLinkV2{}, fwheader.Safeloader{}, fwheader.BuffaloTag{}, fwheader.BuffaloEnc{}, fwheader.DNS313{}, fwheader.DNI{},
+		fdt.Handler{}, uefi.Handler{},
 		android.BootImage{}, android.Sparse{},
 		jffs2.Handler{}, cramfs.Handler{}, ubi.UBI{}, ubi.UBIFS{},
 		squashfs.Handler{},

@@ -44,14 +44,18 @@ func printable(b []byte) bool {
 	return true
 }
 
-// sumRange feeds [off, off+n) of r to h in 1 MiB reads, stopping when ctx is
-// done. It returns how many bytes it hashed.
+// sumRange feeds [off, off+n) of r to h in reads that grow from 64 KiB to
+// 1 MiB as data arrives (a length from a header may be far past the end),
+// stopping when ctx is done. It returns how many bytes it hashed.
 func sumRange(ctx context.Context, h io.Writer, r io.ReaderAt, off, n int64) (int64, error) {
-	buf := make([]byte, 1<<20)
+	buf := make([]byte, min(64<<10, max(n, 0)))
 	done := int64(0)
 	for done < n {
 		if err := ctx.Err(); err != nil {
 			return done, err
+		}
+		if len(buf) < 1<<20 && done >= int64(len(buf)) {
+			buf = make([]byte, min(2*len(buf), 1<<20))
 		}
 		b := buf[:min(int64(len(buf)), n-done)]
 		m, err := r.ReadAt(b, off+done)
@@ -101,5 +105,6 @@ func hexAttr(v uint32) string { return fmt.Sprintf("0x%X", v) }
 
 // Handlers lists the package's handlers, for the registry and the tests.
 func Handlers() []extractors.Handler {
-	return []extractors.Handler{UImage{}, TRX{}, TPLink{}, CHK{}, SEAMA{}, WRGG{}, UBNT{}}
+	return []extractors.Handler{UImage{}, TRX{}, TPLink{}, CHK{}, SEAMA{}, WRGG{}, UBNT{},
+		TPLinkV2{}, Safeloader{}, BuffaloTag{}, BuffaloEnc{}, DNS313{}, DNI{}}
 }
