@@ -3,8 +3,7 @@
 // decodes LZMA, LZMA2, PPMd, BZip2, Deflate, BCJ filters and AES). This
 // package sizes the chunk exactly from the signature header, bounds what the
 // library is given to that chunk, and reports encrypted archives without
-// trying passwords. RAR is not handled: Debian has no free RAR writer to
-// make test archives with, and the corpus holds none.
+// trying passwords. RAR archives are extractors/rar's.
 package archive7
 
 import (

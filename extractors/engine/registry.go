@@ -13,6 +13,7 @@ import (
 	"github.com/fwstar/fwstar/extractors/fwheader"
 	"github.com/fwstar/fwstar/extractors/iso9660"
 	"github.com/fwstar/fwstar/extractors/jffs2"
+	"github.com/fwstar/fwstar/extractors/rar"
 	"github.com/fwstar/fwstar/extractors/squashfs"
 	"github.com/fwstar/fwstar/extractors/ubi"
 	"github.com/fwstar/fwstar/extractors/uefi"
@@ -31,7 +32,7 @@ func Handlers() []extractors.Handler {
 		jffs2.Handler{}, cramfs.Handler{}, ubi.UBI{}, ubi.UBIFS{},
 		squashfs.Handler{},
 		extfs.Handler{}, fat.Handler{}, iso9660.Handler{},
-		archive.CPIO{}, archive.Tar{}, archive.Zip{}, archive7.SevenZip{},
+		archive.CPIO{}, archive.Tar{}, archive.Zip{}, archive7.SevenZip{}, rar.Handler{},
 		compress.Gzip{}, compress.XZ{}, compress.Zstd{}, compress.Bzip2{}, compress.LZ4{}, compress.Lzop{}, compress.LZMA{},
 	}
 }
