@@ -27,7 +27,7 @@ func Handlers() []extractors.Handler {
 		fwheader.UImage{}, fwheader.TRX{}, fwheader.TPLink{}, fwheader.CHK{}, fwheader.SEAMA{},
 		fwheader.WRGG{}, fwheader.UBNT{}, fwheader.DNS323{},
 		fwheader.TPLinkV2{}, fwheader.Safeloader{}, fwheader.BuffaloTag{}, fwheader.BuffaloEnc{}, fwheader.DNS313{}, fwheader.DNI{},
-		fdt.Handler{}, uefi.Handler{},
+		fdt.Handler{}, uefi.Capsule{}, uefi.Handler{},
 		android.BootImage{}, android.Sparse{},
 		jffs2.Handler{}, cramfs.Handler{}, ubi.UBI{}, ubi.UBIFS{},
 		squashfs.Handler{},

@@ -3,6 +3,7 @@ package uefi
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,11 +13,14 @@ import (
 	"github.com/fwstar/fwstar/samples"
 )
 
-// FuzzExtract is seeded with the NVRAM fixture and, when the corpus is
-// present, its SEC volume and a volume nesting it twice.
+// FuzzExtract is seeded with the NVRAM fixture, the edk2 BaseTools volume
+// and, when the corpus is present, its SEC volume and a volume nesting it
+// twice.
 func FuzzExtract(f *testing.F) {
-	if b, err := os.ReadFile("testdata/vars-ms.fd"); err == nil {
-		f.Add(b)
+	for _, n := range []string{"vars-ms.fd", "edk2.fv"} {
+		if b, err := os.ReadFile("testdata/" + n); err == nil {
+			f.Add(b)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(samples.CorpusDir(), "debian12-ovmf-x64.fd")); err == nil {
 		sec := secVolume(f)
@@ -40,14 +44,35 @@ func FuzzExtract(f *testing.F) {
 	})
 }
 
-// FuzzDecompress runs the EFI/Tiano and LZMA decoders on arbitrary input.
+// FuzzDecompress runs the EFI/Tiano and LZMA decoders on arbitrary input,
+// seeded with TianoCompress's small streams (the sizes their headers say).
 func FuzzDecompress(f *testing.F) {
-	f.Add([]byte{8, 0, 0, 0, 16, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}, uint16(16))
-	f.Add([]byte{0x5D, 0, 0, 0x40, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2}, uint16(16))
-	f.Fuzz(func(t *testing.T, b []byte, n uint16) {
+	f.Add([]byte{8, 0, 0, 0, 16, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}, uint32(16))
+	f.Add([]byte{0x5D, 0, 0, 0x40, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2}, uint32(16))
+	for _, n := range []string{"pe", "repeat", "empty"} {
+		for _, ext := range []string{".tiano", ".efi"} {
+			if b, err := os.ReadFile("testdata/tiano/" + n + ext); err == nil && len(b) >= 8 {
+				f.Add(b, binary.LittleEndian.Uint32(b[4:]))
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte, n uint32) {
+		n = min(n, 1<<18) // keeps each run short; the walker has its budget
 		decompressEFI(b, int64(n))
 		decompressTiano(b, int64(n))
 		decompressLZMA(b, 1<<20)
 		unBCJx86(bytes.Clone(b))
+	})
+}
+
+// FuzzCapsule runs the capsule handler on the edk2 capsules and mutations.
+func FuzzCapsule(f *testing.F) {
+	for _, n := range []string{"capsule-efi.cap", "capsule-fmp.cap", "capsule-fmp-signed.cap", "capsule-fmp-multi.cap", "capsule-ux.cap"} {
+		if b, err := os.ReadFile("testdata/" + n); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sinktest.CheckExtract(t, Capsule{}, b)
 	})
 }

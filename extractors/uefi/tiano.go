@@ -33,9 +33,8 @@ type tianoDecoder struct {
 	bitBuf uint32
 	subBuf uint32
 	bitCnt int
-	over   int // zero bytes fed past the end of the input
+	over   int // zero bytes fed past the end of the input, as edk2 feeds them
 	pbit   int
-	err    error
 
 	blockSize int
 	cLen      [tnNC]byte
@@ -62,6 +61,14 @@ func (d *tianoDecoder) fill(n int) {
 	}
 	d.bitCnt -= n
 	d.bitBuf |= d.subBuf >> uint(d.bitCnt)
+}
+
+// exhausted reports whether the bits consumed so far run past the input: the
+// 32-bit window and the byte being shifted in are read ahead, not consumed.
+// edk2 decodes the zeros it feeds there; a stream cut short would then end
+// in wrong bytes without an error.
+func (d *tianoDecoder) exhausted() bool {
+	return 8*(d.in+d.over)-d.bitCnt-32 > 8*len(d.src)
 }
 
 func (d *tianoDecoder) bits(n int) uint32 {
@@ -304,12 +311,12 @@ func decompressVersion(src []byte, want int64, pbit int) ([]byte, error) {
 	d.fill(32)
 	out := make([]byte, 0, min(orig, 1<<20))
 	for int64(len(out)) < orig {
+		if d.exhausted() {
+			return out, fmt.Errorf("input exhausted at output %d of %d", len(out), orig)
+		}
 		c, err := d.decodeC()
 		if err != nil {
 			return out, err
-		}
-		if d.over > 8 { // the bit buffer holds 4 bytes ahead; more is garbage
-			return out, fmt.Errorf("input exhausted at output %d of %d", len(out), orig)
 		}
 		if c < 256 {
 			out = append(out, byte(c))
@@ -328,6 +335,9 @@ func decompressVersion(src []byte, want int64, pbit int) ([]byte, error) {
 			out = append(out, out[from])
 			from++
 		}
+	}
+	if d.exhausted() {
+		return out, fmt.Errorf("input exhausted at the last symbol")
 	}
 	return out, nil
 }
