@@ -282,7 +282,7 @@ func (r *run) extract(j job, h extractors.Handler, f *os.File, size int64, ch ex
 	}
 	ctx, cancel := context.WithTimeout(r.ctx, r.e.Limits.HandlerTimeout)
 	defer cancel()
-	sink, err := newDirSink(ctx, filepath.Join(r.out, rec.Dir), r.budget, inSize)
+	sink, err := newDirSink(ctx, filepath.Join(r.out, rec.Dir), r.budget, inSize, r.e.sig)
 	if err != nil {
 		rec.Error = err.Error()
 		return rec, max(end, ch.Start+1), true
@@ -331,8 +331,11 @@ func (r *run) extract(j job, h extractors.Handler, f *os.File, size int64, ch ex
 	sort.Slice(rec.Entries, func(a, b int) bool { return rec.Entries[a].Path < rec.Entries[b].Path })
 	var next []job
 	for _, p := range sink.blobs {
+		// A blob is always scanned (its unclaimed bytes are reported); a file
+		// only when a magic was seen in it, since without one the scan finds
+		// nothing; a name since replaced by a link or a node is not read.
 		e := sink.rec[p]
-		if e == nil {
+		if e == nil || !(e.Type == TypeBlob || e.Type == TypeFile && sink.magic[p]) {
 			continue
 		}
 		next = append(next, job{disk: filepath.Join(r.out, rec.Dir, filepath.FromSlash(p)), layer: l.File(p), blob: e.Type == TypeBlob})

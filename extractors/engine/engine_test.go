@@ -219,3 +219,55 @@ func TestDepthLimit(t *testing.T) {
 		t.Errorf("deepest chunk %d, depth limit recorded %v", deepest, limited)
 	}
 }
+
+// tarFiles makes a tar of regular files and symlinks (a "->" in a name).
+func tarFiles(t *testing.T, files ...[2]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for _, f := range files {
+		h := &tar.Header{Name: f[0], Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(f[1]))}
+		if name, target, ok := strings.Cut(f[0], " -> "); ok {
+			h = &tar.Header{Name: name, Typeflag: tar.TypeSymlink, Linkname: target, Mode: 0o777}
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			tw.Write([]byte(f[1]))
+		}
+	}
+	tw.Close()
+	return b.Bytes()
+}
+
+// A written file is read back only when the sink saw a magic in it while
+// writing: one that straddles two writes must still be seen, and a name since
+// replaced by a symlink must not be read through the link.
+func TestWrittenFilesAreScannedWhenAMagicIsSeen(t *testing.T) {
+	gz := string(zeros(t, 4096))
+	straddle := strings.Repeat("\x00", 32<<10-1) + gz // the gzip magic spans the sink's 32 KiB copies
+	blob := tarFiles(t,
+		[2]string{"plain", strings.Repeat("no magic here ", 100)},
+		[2]string{"straddle", straddle},
+		[2]string{"y", gz},
+		[2]string{"x", gz},
+		[2]string{"x -> y", ""},
+	)
+	m, _ := extract(t, blob, engine.DefaultLimits())
+	var nested []string
+	for _, c := range m.Chunks {
+		if c.Kind == engine.KindKnown && c.Format == "gzip" {
+			nested = append(nested, c.Layer)
+		}
+	}
+	got := strings.Join(nested, " ")
+	for _, want := range []string{":tar/straddle@0x7FFF:gzip", ":tar/y@0x0:gzip"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no chunk %s in %s", want, got)
+		}
+	}
+	if strings.Contains(got, ":tar/x@") || len(nested) != 2 {
+		t.Errorf("want exactly the gzips in straddle and y, got %s", got)
+	}
+}

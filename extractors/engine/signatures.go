@@ -20,24 +20,30 @@ type magicRef struct {
 }
 
 // signatures finds every magic of every handler in one pass over a blob. Magics
-// are bucketed by their first two bytes, so each position costs one table load.
+// are bucketed by their first two bytes, so each position costs one table load
+// (an array, not a map: the lookup runs for every byte of every blob).
 type signatures struct {
-	table  map[uint16][]magicRef
-	first  [256]bool
-	maxLen int
-	maxOff int64 // the largest magic offset (tar's 257)
+	buckets [][]magicRef
+	index   [1 << 16]uint16 // first two bytes -> 1 + index into buckets; 0: none
+	pairs   [1 << 10]uint64 // bit set per first two bytes of a magic: 8 KiB, fits L1
+	maxLen  int
+	maxOff  int64 // the largest magic offset (tar's 257)
 }
 
 func newSignatures(hs []extractors.Handler) *signatures {
-	s := &signatures{table: map[uint16][]magicRef{}}
+	s := &signatures{buckets: [][]magicRef{nil}}
 	for i, h := range hs {
 		for _, m := range h.Magics() {
 			if len(m.Bytes) < 2 {
 				panic("engine: magic shorter than two bytes in " + h.Name())
 			}
 			k := uint16(m.Bytes[0])<<8 | uint16(m.Bytes[1])
-			s.table[k] = append(s.table[k], magicRef{i, m})
-			s.first[m.Bytes[0]] = true
+			if s.index[k] == 0 {
+				s.index[k] = uint16(len(s.buckets))
+				s.buckets = append(s.buckets, nil)
+			}
+			s.buckets[s.index[k]] = append(s.buckets[s.index[k]], magicRef{i, m})
+			s.pairs[k>>6] |= 1 << (k & 63)
 			if len(m.Bytes) > s.maxLen {
 				s.maxLen = len(m.Bytes)
 			}
@@ -101,18 +107,10 @@ func (c *cursor) fill() {
 		w := c.buf[:n]
 		limit := min(n, scanWindow) // the overlap is scanned by the next window
 		from := len(c.ready)
-		for i := 0; i+1 < n && i < limit; i++ {
-			if !c.s.first[w[i]] {
-				continue
-			}
-			for _, ref := range c.s.table[uint16(w[i])<<8|uint16(w[i+1])] {
-				if bytes.HasPrefix(w[i:], ref.m.Bytes) {
-					if start := c.base + int64(i) - ref.m.Offset; start >= 0 {
-						c.ready = append(c.ready, candidate{start: start, h: ref.h})
-					}
-				}
-			}
-		}
+		c.s.scan(w, limit, c.base, func(cand candidate) bool {
+			c.ready = append(c.ready, cand)
+			return true
+		})
 		if from > 0 || len(c.ready) > 1 {
 			sortCandidates(c.ready)
 		}
@@ -122,6 +120,72 @@ func (c *cursor) fill() {
 			c.base += scanWindow
 		}
 	}
+}
+
+// scan passes emit the candidate of every magic that starts at w[i], i < limit,
+// and lies wholly within w, whose first byte is at offset base of the blob,
+// until emit returns false.
+func (s *signatures) scan(w []byte, limit int, base int64, emit func(candidate) bool) {
+	end := min(limit, len(w)-1)
+	if end <= 0 {
+		return
+	}
+	next := w[1 : end+1]
+	for i, b := range w[:end] {
+		k := uint16(b)<<8 | uint16(next[i])
+		if s.pairs[k>>6]&(1<<(k&63)) == 0 {
+			continue
+		}
+		for _, ref := range s.buckets[s.index[k]] {
+			if bytes.HasPrefix(w[i:], ref.m.Bytes) {
+				if start := base + int64(i) - ref.m.Offset; start >= 0 && !emit(candidate{start: start, h: ref.h}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// magicWatch sees a file's bytes as the sink writes them and notes whether a
+// magic in them gives a candidate (what cursor.fill would find, stopped at the
+// first one), so that a file without one is not read back to be scanned.
+type magicWatch struct {
+	s    *signatures
+	off  int64  // offset in the file of tail[0]
+	tail []byte // the last bytes seen, fewer than maxLen: a magic starting there may end in the next write
+	hit  bool
+}
+
+func (w *magicWatch) Write(p []byte) (int, error) {
+	if w.hit || len(p) == 0 {
+		return len(p), nil
+	}
+	found := func(candidate) bool { w.hit = true; return false }
+	keep := w.s.maxLen - 1
+	if k := len(w.tail); k > 0 {
+		// Magics that start in the tail and end in p.
+		w.s.scan(append(w.tail, p[:min(len(p), w.s.maxLen)]...), k, w.off, found)
+		w.tail = w.tail[:k]
+	}
+	if !w.hit {
+		w.s.scan(p, len(p), w.off+int64(len(w.tail)), found)
+	}
+	if w.hit {
+		w.tail = nil
+		return len(p), nil
+	}
+	// Keep the stream's last keep bytes, which may span earlier writes.
+	if len(p) >= keep {
+		w.off += int64(len(w.tail) + len(p) - keep)
+		w.tail = append(w.tail[:0], p[len(p)-keep:]...)
+	} else {
+		w.tail = append(w.tail, p...)
+		if drop := len(w.tail) - keep; drop > 0 {
+			w.off += int64(drop)
+			w.tail = w.tail[:copy(w.tail, w.tail[drop:])]
+		}
+	}
+	return len(p), nil
 }
 
 // next returns the next candidate not returned before.

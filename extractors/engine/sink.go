@@ -41,6 +41,7 @@ func (b *budget) spent() *extractors.LimitError {
 type dirSink struct {
 	ctx    context.Context
 	root   *os.Root
+	sig    *signatures
 	b      *budget
 	inSize int64 // chunk bytes in, for the ratio budget; <= 0 when unknown
 
@@ -48,13 +49,15 @@ type dirSink struct {
 	out      int64
 	rec      map[string]*Entry
 	problems []Problem
-	blobs    []string        // paths of nested blobs and regular files, for the next round
+	blobs    []string        // paths of nested blobs and regular files, once each
+	magic    map[string]bool // per path in blobs: its last write held a magic
 	dirs     map[string]bool // folders checked to be real folders, not links
+	handles  map[string]*os.Root
 	attrs    map[string]string
 	limitHit *extractors.LimitError
 }
 
-func newDirSink(ctx context.Context, dir string, b *budget, inSize int64) (*dirSink, error) {
+func newDirSink(ctx context.Context, dir string, b *budget, inSize int64, sig *signatures) (*dirSink, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -62,10 +65,65 @@ func newDirSink(ctx context.Context, dir string, b *budget, inSize int64) (*dirS
 	if err != nil {
 		return nil, err
 	}
-	return &dirSink{ctx: ctx, root: root, b: b, inSize: inSize, rec: map[string]*Entry{}}, nil
+	return &dirSink{ctx: ctx, root: root, sig: sig, b: b, inSize: inSize, rec: map[string]*Entry{}, magic: map[string]bool{}}, nil
 }
 
-func (s *dirSink) close() error { return s.root.Close() }
+func (s *dirSink) close() error {
+	s.mu.Lock()
+	for _, h := range s.handles {
+		h.Close()
+	}
+	s.handles = nil
+	s.mu.Unlock()
+	return s.root.Close()
+}
+
+// maxHandles bounds the folders a sink holds open; past it they are all
+// closed and reopened as needed (a tree of 100k folders costs no 100k fds).
+const maxHandles = 64
+
+// handle returns an open handle to the folder d, which this sink made (so it
+// is a real folder, never a link: free never removes one), or nil. An entry
+// is then made with one openat in its folder instead of one per component
+// of its path from the root.
+func (s *dirSink) handle(d string) *os.Root {
+	if d == "." {
+		return s.root
+	}
+	s.mu.Lock()
+	h, real := s.handles[d], s.dirs[d]
+	s.mu.Unlock()
+	if h != nil || !real {
+		return h
+	}
+	parent := s.handle(path.Dir(d))
+	if parent == nil {
+		return nil
+	}
+	h, err := parent.OpenRoot(path.Base(d))
+	if err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.handles[d]; old != nil {
+		h.Close()
+		return old
+	}
+	if len(s.handles) >= maxHandles {
+		// A handle still in use stays valid until its call returns (os.Root
+		// counts its users); a later call on it fails and takes the slow way.
+		for k, o := range s.handles {
+			o.Close()
+			delete(s.handles, k)
+		}
+	}
+	if s.handles == nil {
+		s.handles = map[string]*os.Root{}
+	}
+	s.handles[d] = h
+	return h
+}
 
 // clean turns an archive's name into a local slash path or refuses it.
 // Leading slashes are dropped (absolute names are common in cpio and tar and
@@ -151,7 +209,7 @@ func (s *dirSink) mkdirs(name, d string) error {
 	// only the components below the deepest known one need a look: each
 	// os.Root lookup opens every component again.
 	s.mu.Lock()
-	from := 1
+	from := 0
 	for k := len(d); k > 0; k = strings.LastIndexByte(d[:k], '/') {
 		if s.dirs[d[:k]] {
 			from = k + 1
@@ -159,10 +217,36 @@ func (s *dirSink) mkdirs(name, d string) error {
 		}
 	}
 	s.mu.Unlock()
+	// Each missing folder is made in its known parent; the first that is not
+	// made so (it exists: a link, a file or a folder made by a link) takes
+	// the careful way below.
+	for from <= len(d) {
+		end := strings.IndexByte(d[from:], '/')
+		if end < 0 {
+			end = len(d)
+		} else {
+			end += from
+		}
+		parent := "."
+		if from > 1 {
+			parent = d[:from-1]
+		}
+		h := s.handle(parent)
+		if h == nil || h.Mkdir(d[from:end], 0o755) != nil {
+			break
+		}
+		s.mu.Lock()
+		if s.dirs == nil {
+			s.dirs = map[string]bool{}
+		}
+		s.dirs[d[:end]] = true
+		s.mu.Unlock()
+		from = end + 1
+	}
 	if from > len(d) {
 		return nil
 	}
-	for i := from; i <= len(d); i++ {
+	for i := max(from, 1); i <= len(d); i++ {
 		if i < len(d) && d[i] != '/' {
 			continue
 		}
@@ -268,12 +352,27 @@ func (s *dirSink) write(p string, r io.Reader, e *Entry) error {
 		return err
 	}
 	s.free(p)
-	f, err := s.root.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return s.refuse(p, err.Error())
+	const flag = os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	var f *os.File
+	var err error
+	if dir, base := s.handleFor(p); dir != nil {
+		f, err = dir.OpenFile(base, flag, 0o644)
+	}
+	if f == nil {
+		// Again by the full path: the same outcome, and the same error text.
+		if f, err = s.root.OpenFile(p, flag, 0o644); err != nil {
+			return s.refuse(p, err.Error())
+		}
 	}
 	h := sha256.New()
 	w := &budgetWriter{s: s, w: io.MultiWriter(f, h)}
+	// A file's magic scan rides along, so the next round reads back only the
+	// files in which a handler's magic was seen (a blob is always read back).
+	watch := &magicWatch{hit: e.Type != TypeFile}
+	if !watch.hit {
+		watch.s, watch.tail = s.sig, make([]byte, 0, 2*s.sig.maxLen)
+		w.w = io.MultiWriter(f, h, watch)
+	}
 	buf := copyBufs.Get().(*[]byte)
 	_, cerr := io.CopyBuffer(w, r, *buf)
 	copyBufs.Put(buf)
@@ -283,9 +382,19 @@ func (s *dirSink) write(p string, r io.Reader, e *Entry) error {
 	e.Size = w.n
 	e.SHA256 = hex.EncodeToString(h.Sum(nil))
 	s.mu.Lock()
-	s.blobs = append(s.blobs, p)
+	if _, again := s.magic[p]; !again {
+		s.blobs = append(s.blobs, p)
+	}
+	// A failed write may have put bytes on disk the watch did not see.
+	s.magic[p] = watch.hit || cerr != nil
 	s.mu.Unlock()
 	return cerr
+}
+
+// handleFor splits p into its folder's handle (nil when none) and its name.
+func (s *dirSink) handleFor(p string) (*os.Root, string) {
+	d, base := path.Dir(p), path.Base(p)
+	return s.handle(d), base
 }
 
 // copyBufs saves io.Copy's 32 KiB allocation per file: an image of 100k
@@ -373,8 +482,10 @@ func (s *dirSink) Symlink(name, target string, m extractors.Meta) error {
 	s.free(p)
 	// The link is stored as the image has it; os.Root never follows it out of
 	// the root, and analyzers resolve links inside the image, never on the host.
-	if err := s.root.Symlink(target, p); err != nil {
-		return s.refuse(name, err.Error())
+	if dir, base := s.handleFor(p); dir == nil || dir.Symlink(target, base) != nil {
+		if err := s.root.Symlink(target, p); err != nil {
+			return s.refuse(name, err.Error())
+		}
 	}
 	e := entry(p, TypeSymlink, m)
 	e.Target = target

@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/fwstar/fwstar/samples"
+)
+
+// TestMagicWatchAgreesWithCursor: a file is read back for its scan only when
+// the watch saw a magic, so the watch must say so exactly when the cursor
+// finds a candidate, whatever the sizes of the writes that carried the bytes.
+func TestMagicWatchAgreesWithCursor(t *testing.T) {
+	sig := Default().sig
+	var magics [][]byte
+	for _, h := range Handlers() {
+		for _, m := range h.Magics() {
+			magics = append(magics, m.Bytes)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	hits := 0
+	for n := range 20000 {
+		blob := make([]byte, rng.IntN(600))
+		for i := range blob {
+			blob[i] = byte(rng.IntN(4)) // few distinct bytes: near misses are common
+		}
+		if len(blob) > 0 && n%2 == 0 {
+			// Plant one magic, sometimes cut by the end or before its offset.
+			k := rng.IntN(len(magics))
+			at := rng.IntN(len(blob))
+			copy(blob[at:], magics[k])
+		}
+		want := false
+		c := sig.cursor(bytes.NewReader(blob), int64(len(blob)))
+		if _, ok := c.next(); ok {
+			want = true
+		}
+		w := &magicWatch{s: sig, tail: make([]byte, 0, 2*sig.maxLen)}
+		for rest := blob; len(rest) > 0; {
+			k := min(len(rest), 1+rng.IntN(40))
+			w.Write(rest[:k])
+			rest = rest[k:]
+		}
+		if w.hit != want {
+			t.Fatalf("blob %d (%d bytes, % x): watch says %v, cursor %v", n, len(blob), blob, w.hit, want)
+		}
+		if want {
+			hits++
+		}
+	}
+	if hits < 5000 {
+		t.Errorf("only %d of 20000 blobs had a candidate: the test plants too few", hits)
+	}
+}
+
+// FuzzMagicWatch checks the watch against the cursor on any bytes, written in
+// pieces of any size.
+func FuzzMagicWatch(f *testing.F) {
+	f.Add([]byte("\x00\x00hsqs\x00"), uint8(3))
+	f.Add(append(make([]byte, 257), "ustar\x0000"...), uint8(255))
+	f.Add([]byte("xx\x1f\x8b\x08"), uint8(1))
+	sig := Default().sig
+	f.Fuzz(func(t *testing.T, blob []byte, piece uint8) {
+		c := sig.cursor(bytes.NewReader(blob), int64(len(blob)))
+		_, want := c.next()
+		w := &magicWatch{s: sig, tail: make([]byte, 0, 2*sig.maxLen)}
+		for rest, k := blob, 1+int(piece)%23; len(rest) > 0; k = k%23 + 1 {
+			k = min(k, len(rest))
+			w.Write(rest[:k])
+			rest = rest[k:]
+		}
+		if w.hit != want {
+			t.Fatalf("watch says %v, cursor %v", w.hit, want)
+		}
+	})
+}
+
+// BenchmarkScan is the signature pass alone over a real image held in memory.
+func BenchmarkScan(b *testing.B) {
+	img, err := os.ReadFile(samples.Corpus(b, "openwrt-15.05.1-tl-wr703n-factory.bin"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sig := Default().sig
+	b.SetBytes(int64(len(img)))
+	for b.Loop() {
+		n := 0
+		sig.scan(img, len(img), 0, func(candidate) bool { n++; return true })
+	}
+}
