@@ -12,7 +12,8 @@ func FuzzRead(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add(nvdFeed(f, map[string][]byte{"x": readNVD(f)["CVE-2016-2148"]}))
-	for _, p := range []string{"testdata/osv/GHSA-vvpx-j8f3-3w6h.json", "testdata/epss/epss_scores-current.head.csv"} {
+	for _, p := range []string{"testdata/osv/GHSA-vvpx-j8f3-3w6h.json", "testdata/epss/epss_scores-current.head.csv",
+		"testdata/kev/known_exploited_vulnerabilities.page1.json"} {
 		f.Add(readFile(f, p))
 	}
 	f.Add([]byte(`{"title":"x","catalogVersion":"1","vulnerabilities":[{"cveID":"CVE-2021-1","dateAdded":"2021-01-01"}]}`))

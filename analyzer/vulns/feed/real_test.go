@@ -59,11 +59,11 @@ func TestRealOSVGoModule(t *testing.T) {
 	}
 }
 
-// The trimmed real KEV catalog still conforms to CISA's own schema.
-func TestRealKEVSchema(t *testing.T) {
+// kevSchema compiles CISA's own JSON schema for the catalog.
+func kevSchema(t *testing.T) *jsonschema.Schema {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(readFile(t, samples.SharedData(t, "cisagov-kev/known_exploited_vulnerabilities_schema.json"))))
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(readFile(t, "testdata/kev/known_exploited_vulnerabilities_schema.json")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,15 +74,45 @@ func TestRealKEVSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+func validKEV(t *testing.T, s *jsonschema.Schema, p string) {
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(readFile(t, p)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(v); err != nil {
+		t.Errorf("%s: %v", p, err)
+	}
+}
+
+// The first page of the real catalog (its header and first 15 entries)
+// conforms to CISA's schema and reads entry by entry, text trimmed.
+func TestRealKEVPage(t *testing.T) {
+	const p = "testdata/kev/known_exploited_vulnerabilities.page1.json"
+	validKEV(t, kevSchema(t), p)
+	m := map[string]KEV{}
+	format, err := Read(bytes.NewReader(readFile(t, p)), nil, Handler{KEV: func(id string, k KEV) error { m[id] = k; return nil }})
+	if err != nil || format != FormatKEVJSON || len(m) != 15 {
+		t.Fatalf("format %q, %d entries, %v", format, len(m), err)
+	}
+	want := KEV{Added: "2025-02-11", Due: "2025-03-04", Ransomware: "Unknown", Name: "Zyxel DSL CPE OS Command Injection Vulnerability",
+		Action: "The impacted product could be end-of-life (EoL) and/or end-of-service (EoS). Users should discontinue product utilization if a current mitigation is unavailable."}
+	if k := m["CVE-2024-40891"]; k != want {
+		t.Errorf("CVE-2024-40891: %+v\nwant %+v", k, want)
+	}
+	if k := m["CVE-2023-34192"]; k.Added != "2025-02-25" || k.Due != "2025-03-18" {
+		t.Errorf("CVE-2023-34192: %+v", k)
+	}
+}
+
+// The trimmed real KEV catalogs kept in ../shared/data conform too.
+func TestRealKEVSchema(t *testing.T) {
+	s := kevSchema(t)
 	for _, p := range []string{samples.SharedData(t, "cisagov-kev/known_exploited_vulnerabilities.json"),
 		samples.SharedData(t, "cisagov-kev/2025.05.22/known_exploited_vulnerabilities.json")} {
-		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(readFile(t, p)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Validate(v); err != nil {
-			t.Errorf("%s: %v", p, err)
-		}
+		validKEV(t, s, p)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 // repository in ../shared/data/cisagov-kev (tests skip without them).
 const (
 	realDir  = "../feed/testdata/"
+	kevPage  = realDir + "kev/known_exploited_vulnerabilities.page1.json"
 	epssCSV  = realDir + "epss/epss_scores-current.head.csv"
 	osvGHSA  = realDir + "osv/GHSA-vvpx-j8f3-3w6h.json"
 	epssDate = "2026-09-29T12:00:22Z"
@@ -45,7 +46,7 @@ func TestImportRealFiles(t *testing.T) {
 		path, format string
 		n            int
 	}{
-		{epssCSV, "epss", 16}, {osvGHSA, "osv", 1},
+		{kevPage, "kev-json", 15}, {epssCSV, "epss", 16}, {osvGHSA, "osv", 1},
 	} {
 		if got := importOne(t, s, c.path, c.format); got != (Counts{Added: c.n}) {
 			t.Errorf("%s first import: %+v", c.path, got)
@@ -59,8 +60,15 @@ func TestImportRealFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(st.Records) != 1 || st.Records["osv"] != 1 || st.Newest["osv"] != "2023-03-01T01:11:59Z" ||
-		st.EPSS != 16 || st.EPSSDate != epssDate || len(st.LastImports) != 4 {
+		st.KEV != 15 || st.EPSS != 16 || st.EPSSDate != epssDate || len(st.LastImports) != 6 {
 		t.Fatalf("status %+v", st)
+	}
+	// KEV flags land on the catalog's CVEs only; trailing spaces trimmed.
+	if k, _ := s.KEV(ctx, "CVE-2024-40890"); k == nil || k.Added != "2025-02-11" || k.Name != "Zyxel DSL CPE OS Command Injection Vulnerability" {
+		t.Errorf("KEV CVE-2024-40890: %+v", k)
+	}
+	if k, _ := s.KEV(ctx, "CVE-1999-0001"); k != nil {
+		t.Errorf("KEV CVE-1999-0001: %+v", k)
 	}
 	// EPSS scores land on their CVEs, with the file's score date.
 	for id, want := range map[string][2]float64{"CVE-1999-0001": {0.03351, 0.88255}, "CVE-1999-0016": {0.95739, 0.99871}} {
