@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/fwstar/fwstar/extractors/archive"
 	"github.com/fwstar/fwstar/extractors/compress"
 	"github.com/fwstar/fwstar/extractors/engine"
+	"github.com/fwstar/fwstar/extractors/enginetest"
 	"github.com/fwstar/fwstar/extractors/sinktest"
 	"github.com/fwstar/fwstar/samples"
 )
@@ -39,26 +39,6 @@ func chunks(m *engine.Manifest, format string) []*engine.Chunk {
 	return out
 }
 
-// tree turns a chunk's manifest entries into a tree listing.
-func tree(c *engine.Chunk) []sinktest.Entry {
-	var out []sinktest.Entry
-	for _, e := range c.Entries {
-		if e.Path == "." {
-			continue
-		}
-		mode, _ := strconv.ParseUint(e.Mode, 8, 32)
-		s := sinktest.Entry{Path: e.Path, Type: e.Type, Mode: uint32(mode), UID: e.UID, GID: e.GID, Size: e.Size, SHA256: e.SHA256, Target: e.Target}
-		if s.SHA256 == "" {
-			s.SHA256 = "-"
-		}
-		if s.Type == engine.TypeHardlink {
-			s.Target = ""
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
 // The Debian installer initrd: gzip, then cpio newc. Every entry equals what
 // `gzip -dc | cpio -idm` run as root gives, owners and modes included.
 func TestCorpusKirkwood(t *testing.T) {
@@ -75,7 +55,7 @@ func TestCorpusKirkwood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := tree(cs[0])
+	got := enginetest.Tree(cs[0])
 	if d := (sinktest.Compare{Hardlinks: true}).Diff(got, want); len(d) > 0 {
 		t.Errorf("differs from cpio -idm:\n%s", strings.Join(d, "\n"))
 	}
@@ -106,7 +86,7 @@ func TestCorpusLicheepiTar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := (sinktest.Compare{Hardlinks: true}).Diff(tree(cs[0]), want); len(d) > 0 {
+	if d := (sinktest.Compare{Hardlinks: true}).Diff(enginetest.Tree(cs[0]), want); len(d) > 0 {
 		t.Errorf("differs from tar -x:\n%s", strings.Join(d, "\n"))
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/engine"
+	"github.com/fwstar/fwstar/extractors/enginetest"
 	"github.com/fwstar/fwstar/extractors/fwheader"
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
@@ -316,7 +317,7 @@ func TestDNS323Engine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := (sinktest.Compare{}).Diff(dnsTree(c), want); len(d) > 0 {
+		if d := (sinktest.Compare{}).Diff(enginetest.Tree(c), want); len(d) > 0 {
 			t.Errorf("%s differs from %s:\n%s", tc.layer, tc.tree, strings.Join(d, "\n"))
 		}
 	}
@@ -365,7 +366,7 @@ func TestDNS323EngineAdjacentGzip(t *testing.T) {
 		}
 		found := ""
 		for l, c := range byLayer {
-			if strings.HasPrefix(l, "dns323.bin@0x") && len(c.Entries) > 1 && len((sinktest.Compare{}).Diff(dnsTree(c), want)) == 0 {
+			if strings.HasPrefix(l, "dns323.bin@0x") && len(c.Entries) > 1 && len((sinktest.Compare{}).Diff(enginetest.Tree(c), want)) == 0 {
 				found = l
 			}
 		}
@@ -373,23 +374,6 @@ func TestDNS323EngineAdjacentGzip(t *testing.T) {
 			t.Errorf("no chunk holds %s", tree)
 		}
 	}
-}
-
-// dnsTree turns a chunk's manifest entries into a tree listing.
-func dnsTree(c *engine.Chunk) []sinktest.Entry {
-	var out []sinktest.Entry
-	for _, e := range c.Entries {
-		if e.Path == "." {
-			continue
-		}
-		mode, _ := strconv.ParseUint(e.Mode, 8, 32)
-		s := sinktest.Entry{Path: e.Path, Type: e.Type, Mode: uint32(mode), UID: e.UID, GID: e.GID, Size: e.Size, SHA256: e.SHA256, Target: e.Target}
-		if s.SHA256 == "" {
-			s.SHA256 = "-"
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 // FuzzDNS323 runs Identify and Extract on mutations of the fixtures: a chunk

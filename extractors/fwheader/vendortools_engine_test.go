@@ -4,11 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/fwstar/fwstar/extractors/engine"
+	"github.com/fwstar/fwstar/extractors/enginetest"
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
 
@@ -61,26 +61,9 @@ func TestVendorToolsEngine(t *testing.T) {
 				}
 				t.Fatalf("no chunk %s%s; have %v", tt.file, tt.squashfs, all)
 			}
-			if d := (sinktest.Compare{}).Diff(vtTree(sq), want); len(d) > 0 {
+			if d := (sinktest.Compare{}).Diff(enginetest.Tree(sq), want); len(d) > 0 {
 				t.Errorf("squashfs differs from vendor-rootfs.tree:\n%s", strings.Join(d, "\n"))
 			}
 		})
 	}
-}
-
-// vtTree turns a chunk's manifest entries into a tree listing.
-func vtTree(c *engine.Chunk) []sinktest.Entry {
-	var out []sinktest.Entry
-	for _, e := range c.Entries {
-		if e.Path == "." {
-			continue
-		}
-		mode, _ := strconv.ParseUint(e.Mode, 8, 32)
-		s := sinktest.Entry{Path: e.Path, Type: e.Type, Mode: uint32(mode), UID: e.UID, GID: e.GID, Size: e.Size, SHA256: e.SHA256, Target: e.Target}
-		if s.SHA256 == "" {
-			s.SHA256 = "-"
-		}
-		out = append(out, s)
-	}
-	return out
 }

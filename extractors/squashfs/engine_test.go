@@ -5,11 +5,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/fwstar/fwstar/extractors/engine"
+	"github.com/fwstar/fwstar/extractors/enginetest"
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
 
@@ -48,22 +48,10 @@ func TestEngineOldCarved(t *testing.T) {
 			if c == nil || c.Layer != name+".bin@0x1234:squashfs" || c.Error != "" || len(c.Problems) != 0 {
 				t.Fatalf("chunk %+v", c)
 			}
-			var got []sinktest.Entry
+			got := enginetest.Tree(c)
 			byPath := map[string]*engine.Entry{}
 			for _, e := range c.Entries {
 				byPath[e.Path] = e
-				if e.Path == "." {
-					continue
-				}
-				mode, _ := strconv.ParseUint(e.Mode, 8, 32)
-				s := sinktest.Entry{Path: e.Path, Type: e.Type, Mode: uint32(mode), UID: e.UID, GID: e.GID, Size: e.Size, SHA256: e.SHA256, Target: e.Target}
-				if s.SHA256 == "" {
-					s.SHA256 = "-"
-				}
-				if s.Type == engine.TypeHardlink {
-					s.Target = ""
-				}
-				got = append(got, s)
 			}
 			if d := (sinktest.Compare{Hardlinks: true}).Diff(got, want); len(d) > 0 {
 				t.Errorf("differs from unsquashfs:\n%s", strings.Join(d, "\n"))
