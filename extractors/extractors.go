@@ -44,6 +44,7 @@ type Magic struct {
 // handler to try there; empty means every handler.
 type Hint struct {
 	Offset int64
+	Size   int64 // when > 0, the part's length: what starts there is read no further
 	Format string
 	Name   string // what the header calls it: "kernel", "rootfs"
 }

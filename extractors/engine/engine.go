@@ -179,6 +179,7 @@ func (r *run) scanBlob(j job) {
 	cands := e.sig.cursor(f, size)
 	pages := &pageReader{r: f}
 	hintNames := map[int64]string{}
+	hintEnds := map[int64]int64{} // a part's end, when its header gives its length
 	var found []*Chunk
 	pos := int64(0)
 	for {
@@ -193,18 +194,27 @@ func (r *run) scanBlob(j job) {
 			continue
 		}
 		h := e.handlers[c.h]
-		ch, err := identify(h, pages, c.start, size)
+		// A part whose length the header gives is read as if the blob ended
+		// there: two gzip parts back to back are two chunks, not one stream.
+		var rd io.ReaderAt = f
+		var ir io.ReaderAt = pages
+		lim := size
+		if b, ok := hintEnds[c.start]; ok {
+			rd, lim = io.NewSectionReader(f, 0, b), b
+			ir = rd
+		}
+		ch, err := identify(h, ir, c.start, lim)
 		if err != nil {
 			if !errors.Is(err, extractors.ErrNotFormat) {
 				r.problem(Problem{Kind: "error", Path: fmt.Sprintf("%s@0x%X:%s", j.layer, c.start, h.Name()), Detail: err.Error()})
 			}
 			continue
 		}
-		if ch.Start != c.start || (ch.End != -1 && (ch.End <= ch.Start || ch.End > size)) {
+		if ch.Start != c.start || (ch.End != -1 && (ch.End <= ch.Start || ch.End > lim)) {
 			r.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: fmt.Sprintf("handler %s returned a bad chunk [%d,%d) at 0x%X", h.Name(), ch.Start, ch.End, c.start)})
 			continue
 		}
-		rec, end, ok := r.extract(j, h, f, size, ch)
+		rec, end, ok := r.extract(j, h, rd, lim, ch)
 		if !ok {
 			continue
 		}
@@ -215,11 +225,20 @@ func (r *run) scanBlob(j job) {
 		pos = end
 		cands.skipTo(pos)
 		for _, hint := range ch.Hints {
-			if hint.Offset < pos || hint.Offset >= size {
+			if hint.Offset < pos || hint.Offset >= lim {
 				continue
 			}
 			if hint.Name != "" {
 				hintNames[hint.Offset] = hint.Name
+			}
+			// A part inside a bounded part is bounded too (the uImage in a
+			// DNS-323 part hints at its payload without a length).
+			b := lim
+			if hint.Size > 0 {
+				b = min(b, hint.Offset+hint.Size)
+			}
+			if b < size {
+				hintEnds[hint.Offset] = b
 			}
 			// A named format is tried even without its magic (lzma-alone has
 			// none worth the name). Otherwise the handlers whose magic is
@@ -250,7 +269,7 @@ func (r *run) scanBlob(j job) {
 
 // extract runs one handler on an identified chunk. ok is false when the chunk
 // turned out not to be one after all (a stream that does not decode).
-func (r *run) extract(j job, h extractors.Handler, f *os.File, size int64, ch extractors.Chunk) (rec *Chunk, end int64, ok bool) {
+func (r *run) extract(j job, h extractors.Handler, f io.ReaderAt, size int64, ch extractors.Chunk) (rec *Chunk, end int64, ok bool) {
 	l := j.layer.Chunk(ch.Start, h.Name())
 	rec = &Chunk{
 		Layer: l.String(), Parent: j.layer.String(), Kind: KindKnown, Format: h.Name(),

@@ -207,7 +207,7 @@ func (DNS323) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error)
 		sizes = append(sizes, fmt.Sprintf("%s %d B", p.Name, p.Size))
 		start := off + int64(p.Ofs)
 		if start < size {
-			c.Hints = append(c.Hints, extractors.Hint{Offset: start, Name: p.Name})
+			c.Hints = append(c.Hints, extractors.Hint{Offset: start, Size: int64(p.Size), Name: p.Name})
 		}
 		if start+int64(p.Size) > size {
 			c.Attrs[k+"_sum_check"] = "unchecked: truncated"

@@ -356,22 +356,38 @@ func dnsEngine(t *testing.T, name string) map[string]*engine.Chunk {
 // own offset (a part size in Hint would bound it). Both trees are still whole.
 func TestDNS323EngineAdjacentGzip(t *testing.T) {
 	byLayer := dnsEngine(t, "dns323.bin")
-	if c := byLayer["dns323.bin@0x0:dns323"]; c == nil || c.Size != 64 || c.Attrs["dns323.device"] != "DNS-323" {
-		t.Errorf("header chunk %+v", c)
+	hdr := byLayer["dns323.bin@0x0:dns323"]
+	if hdr == nil || hdr.Size != 64 || hdr.Attrs["dns323.device"] != "DNS-323" {
+		t.Fatalf("header chunk %+v", hdr)
 	}
-	for _, tree := range []string{"initrd.tree", "defaults.tree"} {
+	// The defaults tar.gz directly follows the initrd's gzip: the part sizes
+	// the header gives keep them two chunks, each at its own offset.
+	for part, tree := range map[string]string{"initrd": "initrd.tree", "defaults": "defaults.tree"} {
 		want, err := sinktest.ReadTree(filepath.Join("testdata/dns323", tree))
 		if err != nil {
 			t.Fatal(err)
 		}
-		found := ""
-		for l, c := range byLayer {
-			if strings.HasPrefix(l, "dns323.bin@0x") && len(c.Entries) > 1 && len((sinktest.Compare{}).Diff(enginetest.Tree(c), want)) == 0 {
-				found = l
+		ofs := strings.TrimPrefix(hdr.Attrs["dns323."+part+"_ofs"], "0x")
+		inner := "tar"
+		if part == "initrd" {
+			// The initrd part is a uImage around the gzip'd cpio.
+			ofs, inner = "", "cpio"
+			for l := range byLayer {
+				if strings.HasSuffix(l, ":gzip/gzip.out@0x0:cpio") {
+					ofs = l
+				}
 			}
 		}
-		if found == "" {
-			t.Errorf("no chunk holds %s", tree)
+		l := ofs
+		if part == "defaults" {
+			l = "dns323.bin@0x" + ofs + ":gzip/gzip.out@0x0:" + inner
+		}
+		c := byLayer[l]
+		if c == nil {
+			t.Fatalf("%s: no chunk %q", part, l)
+		}
+		if d := (sinktest.Compare{}).Diff(enginetest.Tree(c), want); len(d) > 0 {
+			t.Errorf("%s: %s differs:\n%s", part, l, strings.Join(d, "\n"))
 		}
 	}
 }
