@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ulikunitz/xz/lzma"
-
 	"github.com/fwstar/fwstar/extractors"
+	"github.com/fwstar/fwstar/extractors/lzma"
 )
 
 // LZMA handles lzma-alone streams (.lzma, and the raw LZMA kernels behind
@@ -69,16 +68,23 @@ func (LZMA) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 	dict := binary.LittleEndian.Uint32(h[1:])
 	ph := bytes.Clone(h)
 	binary.LittleEndian.PutUint32(ph[1:], probeDict)
-	zr, err := lzma.NewReader(io.MultiReader(bytes.NewReader(ph), extractors.NewCountingReader(r, off+13)))
+	zr, err := lzma.NewReader(io.MultiReader(bytes.NewReader(ph), extractors.NewCountingReader(r, off+13)), probeDict)
 	if err != nil {
 		return extractors.Chunk{}, extractors.NotFormat("lzma", err.Error())
 	}
-	// 4 KiB of output (or all of a shorter stream) must decode.
-	want := int64(4096)
-	if usize >= 0 && usize < want {
-		want = usize
+	// The first 64 KiB of output must decode cleanly (all of a stream that
+	// states a smaller size, its end included), and give at least 4 KiB.
+	const probeOut = 1 << 16
+	var n int64
+	if usize >= 0 && usize <= probeOut {
+		n, err = io.Copy(io.Discard, zr)
+		if err == nil && n != usize {
+			err = io.ErrUnexpectedEOF
+		}
+	} else if n, err = io.CopyN(io.Discard, zr, probeOut); err == io.EOF && usize < 0 {
+		err = nil
 	}
-	if n, err := io.CopyN(io.Discard, zr, want); n < want {
+	if err != nil || n < min(4096, max(usize, 0)) || (usize < 0 && n < 4096) {
 		return extractors.Chunk{}, extractors.NotFormat("lzma", fmt.Sprint("probe decode: ", err))
 	}
 	info := fmt.Sprintf("lzma, dictionary %d KiB", dict>>10)
@@ -91,14 +97,16 @@ func (LZMA) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 
 var lzmaSuffixes = map[string]string{".lzma": "", ".tlz": ".tar"}
 
-// Extract decodes through a CountingReader; lzma-alone has no length field, so
-// the bytes the range decoder consumed are the chunk.
+// Extract decodes with our LZMA decoder (extractors/lzma, several times
+// faster than the served ones); lzma-alone has no length field, so the bytes
+// the range decoder consumed are the chunk.
 func (LZMA) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
 	cr := extractors.NewCountingReader(r, c.Start)
-	zr, err := lzma.ReaderConfig{DictCap: int(dictMax)}.NewReader(cr)
+	zr, err := lzma.NewReader(cr, dictMax)
 	if err != nil {
 		return c.Start, fmtErr("lzma", c.Start, err)
 	}
-	err = dst.Blob(outName(r, c.Start, "", "lzma.out", lzmaSuffixes), decoded{ctxReader{ctx, zr}, "lzma", func() int64 { return cr.N }})
-	return cr.N, err
+	pos := func() int64 { return c.Start + zr.InputOffset() }
+	err = dst.Blob(outName(r, c.Start, "", "lzma.out", lzmaSuffixes), decoded{ctxReader{ctx, zr}, "lzma", pos})
+	return pos(), err
 }

@@ -2,7 +2,6 @@ package squashfs
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 	"github.com/therootcompany/xz"
-	"github.com/ulikunitz/xz/lzma"
+
+	"github.com/fwstar/fwstar/extractors/lzma"
 )
 
 // errTooBig is a block that decompresses to more than it may hold.
@@ -46,7 +46,16 @@ func (d *decoder) decode(buf, src []byte, max int) ([]byte, error) {
 	case compGzip:
 		return d.stream(buf, d.zlib, src)
 	case compXZ:
-		return d.stream(buf, d.xz, src)
+		// Our decoder takes the LZMA2-only blocks (most images); blocks
+		// with BCJ filters go to therootcompany/xz.
+		n, err := lzma.DecodeXZ(buf, src, d.dictMax)
+		if err == lzma.ErrFilters {
+			return d.stream(buf, d.xz, src)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("xz: %w", blockErr(err))
+		}
+		return buf[:n], nil
 	case compLZMA:
 		return d.lzma(buf, src)
 	case compLZO:
@@ -162,21 +171,25 @@ func (d *decoder) xz() (io.Reader, error) {
 // LZMA of DD-WRT and Broadcom builds, which has no header: their encoder
 // used the defaults lc=3 lp=0 pb=2 with a dictionary of the block size.
 func (d *decoder) lzma(buf, src []byte) ([]byte, error) {
-	var hdr []byte
+	var n int
+	var err error
 	if len(src) > 0 && src[0] == 0 {
-		hdr = make([]byte, 13)
-		hdr[0] = 0x5D
-		binary.LittleEndian.PutUint32(hdr[1:], d.blockSize) // a block never reaches further back
-		binary.LittleEndian.PutUint64(hdr[5:], ^uint64(0))
+		h := lzma.Header{Props: lzma.Props{LC: 3, LP: 0, PB: 2}, DictSize: d.blockSize, Size: -1}
+		n, err = lzma.DecodeRaw(buf, src, h)
+	} else {
+		n, err = lzma.DecodeAlone(buf, src, d.dictMax*8)
 	}
-	d.src.Reset(src)
-	r, err := lzma.ReaderConfig{DictCap: int(d.dictMax) * 8}.NewReader(io.MultiReader(bytes.NewReader(hdr), &d.src))
 	if err != nil {
-		return nil, fmt.Errorf("lzma: %w", err)
-	}
-	n, err := fill(r, buf)
-	if err != nil {
-		return nil, fmt.Errorf("lzma: %w", err)
+		return nil, fmt.Errorf("lzma: %w", blockErr(err))
 	}
 	return buf[:n], nil
+}
+
+// blockErr maps the LZMA decoder's overflow to the one every block decoder
+// reports.
+func blockErr(err error) error {
+	if err == lzma.ErrTooBig {
+		return errTooBig
+	}
+	return err
 }
