@@ -39,6 +39,11 @@ type Magic struct {
 	Offset int64
 }
 
+// SizeHinter is a stream a handler gives Sink.Blob when it can guess the
+// decoded size (gzip's trailer): the engine may start scanning the blob while
+// it is written, and keeps that work only if the guess proves right.
+type SizeHinter interface{ SizeHint() int64 }
+
 // Hint tells the engine where, inside the same blob, a header says more chunks
 // start (a TP-Link header's kernel at 0x200, a TRX partition). Format names the
 // handler to try there; empty means every handler.

@@ -67,6 +67,7 @@ func (CPIO) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst 
 	if !ok {
 		return c.Start, extractors.Errorf("cpio", c.Start, "no magic")
 	}
+	r = newCPIOAhead(r)
 	x := cpioExtract{r: r, dst: dst, format: f, written: map[inode]string{}, pending: map[inode][]pendingLink{}}
 	pos := c.Start
 	for {

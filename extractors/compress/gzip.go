@@ -5,7 +5,9 @@ package compress
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"io"
+	"io/fs"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -97,8 +99,42 @@ func (Gzip) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst 
 		}
 		pw.CloseWithError(err)
 	}()
-	err = dst.Blob(name, pr)
+	err = dst.Blob(name, sizedReader{pr, gzipSizeHint(r)})
 	pr.CloseWithError(io.ErrClosedPipe) // stop the decoder if the sink gave up
 	<-done
 	return end, err
 }
+
+// gzipSizeHint guesses the size of the blob a stream decodes to from the
+// ISIZE of the gzip trailer at the end of r's blob: right when the stream runs
+// to that end in one member of less than 4 GiB. The engine may start scanning
+// the blob while it is written and keeps that scan only if the guess was
+// right, so a wrong guess costs time, never a different result.
+func gzipSizeHint(r io.ReaderAt) int64 {
+	var size int64
+	switch v := r.(type) {
+	case interface{ Size() int64 }:
+		size = v.Size()
+	case interface{ Stat() (fs.FileInfo, error) }:
+		fi, err := v.Stat()
+		if err != nil {
+			return 0
+		}
+		size = fi.Size()
+	default:
+		return 0
+	}
+	b, err := extractors.ReadAt(r, size-4, 4, size)
+	if err != nil {
+		return 0
+	}
+	return int64(binary.LittleEndian.Uint32(b))
+}
+
+// sizedReader tells the sink how large the stream is expected to be.
+type sizedReader struct {
+	io.Reader
+	hint int64
+}
+
+func (s sizedReader) SizeHint() int64 { return s.hint }

@@ -49,7 +49,9 @@ func New(handlers []extractors.Handler, limits Limits) *Engine {
 type job struct {
 	disk  string
 	layer *layer.Layer
-	blob  bool // report unclaimed bytes even when no chunk is found
+	blob  bool        // report unclaimed bytes even when no chunk is found
+	cands []candidate // all of the file's candidates, when the sink's watch kept them
+	grow  *growing    // a blob still being written: scanned as it grows, kept if its size was guessed right
 }
 
 type run struct {
@@ -74,13 +76,26 @@ func (e *Engine) Extract(ctx context.Context, input, out string) (*Manifest, err
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
+	// A regular file's hash is taken while the workers unpack it; anything
+	// else must first prove readable.
 	h := sha256.New()
-	size, err := io.Copy(h, f)
-	f.Close()
-	if err != nil {
-		return nil, err
+	var size int64
+	hashed := make(chan error, 1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		go func() {
+			var err error
+			size, err = io.Copy(h, f)
+			hashed <- err
+		}()
+	} else {
+		if size, err = io.Copy(h, f); err != nil {
+			return nil, err
+		}
+		hashed <- nil
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
+		<-hashed
 		return nil, err
 	}
 	if e.Limits.Timeout > 0 {
@@ -105,6 +120,9 @@ func (e *Engine) Extract(ctx context.Context, input, out string) (*Manifest, err
 		}()
 	}
 	wg.Wait()
+	if err := <-hashed; err != nil {
+		return nil, err
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		r.problems = append(r.problems, Problem{Kind: "limit", Path: name,
 			Detail: fmt.Sprintf("budget \"timeout\" exceeded (%s): what was not reached is reported as unknown", e.Limits.Timeout)})
@@ -135,6 +153,8 @@ func (r *run) worker() {
 
 		if r.ctx.Err() == nil {
 			r.scanBlob(j)
+		} else if j.grow != nil {
+			j.grow.close()
 		}
 
 		r.mu.Lock()
@@ -157,26 +177,119 @@ func (r *run) problem(p Problem) {
 	r.mu.Unlock()
 }
 
+// growVerdict, when set (by tests), is told every verdict on a blob scanned
+// as it grew.
+var growVerdict func(layer string, kept bool)
+
+// output takes what one blob's scan finds. A blob scanned while it is still
+// being written holds it all back until the blob is done: only when its size
+// was guessed right is it what a scan of the finished blob gives.
+type output struct {
+	r        *run
+	held     bool
+	chunks   []*Chunk
+	problems []Problem
+	jobs     []job
+	sinks    []*dirSink
+	late     bool // a handler ran out of time: it started before its input was there
+}
+
+func (o *output) problem(p Problem) {
+	if o.held {
+		o.problems = append(o.problems, p)
+		return
+	}
+	o.r.problem(p)
+}
+
+func (o *output) chunk(cs ...*Chunk) {
+	if o.held {
+		o.chunks = append(o.chunks, cs...)
+		return
+	}
+	o.r.mu.Lock()
+	o.r.chunks = append(o.r.chunks, cs...)
+	o.r.mu.Unlock()
+}
+
+func (o *output) push(js ...job) {
+	if o.held {
+		o.jobs = append(o.jobs, js...)
+		return
+	}
+	o.r.push(js...)
+}
+
+// settle waits for the verdict on a blob scanned as it grew: kept, what was
+// held back goes out; wrong, what was written is removed, its budget given
+// back, and the finished blob is scanned the usual way if it is still one.
+// The usual scan starts only now, as it writes to the same folders.
+func (o *output) settle(j job) {
+	g := j.grow
+	valid, rescan := g.wait()
+	g.close()
+	if valid && o.late {
+		valid, rescan = false, true
+	}
+	if growVerdict != nil {
+		growVerdict(j.layer.String(), valid)
+	}
+	r := o.r
+	if valid {
+		r.mu.Lock()
+		r.chunks = append(r.chunks, o.chunks...)
+		r.problems = append(r.problems, o.problems...)
+		r.mu.Unlock()
+		r.push(o.jobs...)
+		return
+	}
+	for _, s := range o.sinks {
+		s.refund()
+	}
+	for _, c := range o.chunks {
+		if c.Dir != "" {
+			os.RemoveAll(filepath.Join(r.out, c.Dir))
+		}
+	}
+	if rescan {
+		j.grow = nil
+		r.push(j)
+	}
+}
+
 // minScan is the smallest file worth a signature pass.
 const minScan = 32
 
 func (r *run) scanBlob(j job) {
-	f, err := os.Open(j.disk)
-	if err != nil {
-		r.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: err.Error()})
-		return
+	o := &output{r: r, held: j.grow != nil}
+	var f io.ReaderAt
+	var size int64
+	if o.held {
+		defer o.settle(j)
+		f, size = j.grow, j.grow.size
+	} else {
+		file, err := os.Open(j.disk)
+		if err != nil {
+			r.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: err.Error()})
+			return
+		}
+		defer file.Close()
+		fi, err := file.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return
+		}
+		f, size = file, fi.Size()
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		return
-	}
-	size := fi.Size()
 	if size < minScan && !j.blob {
 		return
 	}
 	e := r.e
-	cands := e.sig.cursor(f, size)
+	var cands *cursor
+	if j.cands != nil {
+		cands = e.sig.listed(f, size, j.cands)
+	} else {
+		cands = e.sig.cursor(f, size)
+	}
 	pages := &pageReader{r: f}
 	hintNames := map[int64]string{}
 	hintEnds := map[int64]int64{} // a part's end, when its header gives its length
@@ -206,15 +319,15 @@ func (r *run) scanBlob(j job) {
 		ch, err := identify(h, ir, c.start, lim)
 		if err != nil {
 			if !errors.Is(err, extractors.ErrNotFormat) {
-				r.problem(Problem{Kind: "error", Path: fmt.Sprintf("%s@0x%X:%s", j.layer, c.start, h.Name()), Detail: err.Error()})
+				o.problem(Problem{Kind: "error", Path: fmt.Sprintf("%s@0x%X:%s", j.layer, c.start, h.Name()), Detail: err.Error()})
 			}
 			continue
 		}
 		if ch.Start != c.start || (ch.End != -1 && (ch.End <= ch.Start || ch.End > lim)) {
-			r.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: fmt.Sprintf("handler %s returned a bad chunk [%d,%d) at 0x%X", h.Name(), ch.Start, ch.End, c.start)})
+			o.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: fmt.Sprintf("handler %s returned a bad chunk [%d,%d) at 0x%X", h.Name(), ch.Start, ch.End, c.start)})
 			continue
 		}
-		rec, end, ok := r.extract(j, h, rd, lim, ch)
+		rec, end, ok := r.extract(j, o, h, rd, lim, ch)
 		if !ok {
 			continue
 		}
@@ -261,15 +374,13 @@ func (r *run) scanBlob(j job) {
 	if len(found) == 0 && !j.blob {
 		return
 	}
-	r.gaps(j, f, size, found, hintNames)
-	r.mu.Lock()
-	r.chunks = append(r.chunks, found...)
-	r.mu.Unlock()
+	o.gaps(j, f, size, found, hintNames)
+	o.chunk(found...)
 }
 
 // extract runs one handler on an identified chunk. ok is false when the chunk
 // turned out not to be one after all (a stream that does not decode).
-func (r *run) extract(j job, h extractors.Handler, f io.ReaderAt, size int64, ch extractors.Chunk) (rec *Chunk, end int64, ok bool) {
+func (r *run) extract(j job, o *output, h extractors.Handler, f io.ReaderAt, size int64, ch extractors.Chunk) (rec *Chunk, end int64, ok bool) {
 	l := j.layer.Chunk(ch.Start, h.Name())
 	rec = &Chunk{
 		Layer: l.String(), Parent: j.layer.String(), Kind: KindKnown, Format: h.Name(),
@@ -306,8 +417,23 @@ func (r *run) extract(j job, h extractors.Handler, f io.ReaderAt, size int64, ch
 		rec.Error = err.Error()
 		return rec, max(end, ch.Start+1), true
 	}
+	if o.held {
+		o.sinks = append(o.sinks, sink)
+	} else {
+		// A blob whose size the handler can tell before its end is scanned
+		// while it is written, on another worker (a gzip'd cpio is unpacked
+		// as it is decompressed).
+		sink.grow = func(p string, g *growing) {
+			g.name = filepath.Join(r.out, rec.Dir, filepath.FromSlash(p))
+			r.push(job{disk: g.name, layer: l.File(p), blob: true, grow: g})
+		}
+	}
+	defer sink.settle() // a blob scanned as it grew and not judged below was not right
 	xend, xerr := safeExtract(ctx, h, f, ch, sink)
 	sink.close()
+	if o.held && r.ctx.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		o.late = true // its own time ran out, not the image's
+	}
 	switch {
 	case end < 0 && xend > ch.Start && xend <= size:
 		end = xend
@@ -354,17 +480,22 @@ func (r *run) extract(j job, h extractors.Handler, f io.ReaderAt, size int64, ch
 		// only when a magic was seen in it, since without one the scan finds
 		// nothing; a name since replaced by a link or a node is not read.
 		e := sink.rec[p]
-		if e == nil || !(e.Type == TypeBlob || e.Type == TypeFile && sink.magic[p]) {
+		want := e != nil && (e.Type == TypeBlob || e.Type == TypeFile && sink.magic[p])
+		if g := sink.grows[p]; g != nil {
+			g.judge(e, want) // its scan is under way, and starts again if the guess was wrong
 			continue
 		}
-		next = append(next, job{disk: filepath.Join(r.out, rec.Dir, filepath.FromSlash(p)), layer: l.File(p), blob: e.Type == TypeBlob})
+		if !want {
+			continue
+		}
+		next = append(next, job{disk: filepath.Join(r.out, rec.Dir, filepath.FromSlash(p)), layer: l.File(p), blob: e.Type == TypeBlob, cands: sink.cands[p]})
 	}
-	r.push(next...)
+	o.push(next...)
 	return rec, end, true
 }
 
 // gaps records the bytes between chunks as unknown or padding.
-func (r *run) gaps(j job, f *os.File, size int64, found []*Chunk, hints map[int64]string) {
+func (o *output) gaps(j job, f io.ReaderAt, size int64, found []*Chunk, hints map[int64]string) {
 	pos := int64(0)
 	record := func(from, to int64) {
 		ent, pad := regionStats(f, from, to-from)
@@ -374,9 +505,7 @@ func (r *run) gaps(j job, f *os.File, size int64, found []*Chunk, hints map[int6
 		}
 		c := &Chunk{Layer: j.layer.Chunk(from, kind).String(), Parent: j.layer.String(), Kind: kind,
 			Offset: from, Size: to - from, Entropy: round3(ent), Hint: hints[from]}
-		r.mu.Lock()
-		r.chunks = append(r.chunks, c)
-		r.mu.Unlock()
+		o.chunk(c)
 	}
 	add := func(from, to int64) {
 		for _, run := range paddingRuns(f, from, to) {

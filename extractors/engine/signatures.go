@@ -146,31 +146,47 @@ func (s *signatures) scan(w []byte, limit int, base int64, emit func(candidate) 
 	}
 }
 
-// magicWatch sees a file's bytes as the sink writes them and notes whether a
-// magic in them gives a candidate (what cursor.fill would find, stopped at the
-// first one), so that a file without one is not read back to be scanned.
+// magicWatch sees a file's bytes as the sink writes them and notes the
+// candidates their magics give (what cursor.fill would find), so that a file
+// without one is not read back to be scanned, and one with a few is scanned
+// from the list instead of read back whole.
 type magicWatch struct {
-	s    *signatures
-	off  int64  // offset in the file of tail[0]
-	tail []byte // the last bytes seen, fewer than maxLen: a magic starting there may end in the next write
-	hit  bool
+	s     *signatures
+	off   int64  // offset in the file of tail[0]
+	tail  []byte // the last bytes seen, fewer than maxLen: a magic starting there may end in the next write
+	hit   bool
+	cands []candidate // in the order seen, maybe twice; nil once over
+	over  bool        // more than maxWatched candidates: the list is dropped
 }
 
+// maxWatched bounds the candidates a watch keeps for one file; a file with
+// more is read back and scanned as before.
+const maxWatched = 256
+
 func (w *magicWatch) Write(p []byte) (int, error) {
-	if w.hit || len(p) == 0 {
+	if w.over || len(p) == 0 {
 		return len(p), nil
 	}
-	found := func(candidate) bool { w.hit = true; return false }
+	found := func(c candidate) bool {
+		w.hit = true
+		if len(w.cands) == maxWatched {
+			w.over, w.cands = true, nil
+			return false
+		}
+		w.cands = append(w.cands, c)
+		return true
+	}
 	keep := w.s.maxLen - 1
 	if k := len(w.tail); k > 0 {
-		// Magics that start in the tail and end in p.
+		// Magics that start in the tail and end in p (those wholly in the
+		// tail come again: the list is deduplicated at the end).
 		w.s.scan(append(w.tail, p[:min(len(p), w.s.maxLen)]...), k, w.off, found)
 		w.tail = w.tail[:k]
 	}
-	if !w.hit {
+	if !w.over {
 		w.s.scan(p, len(p), w.off+int64(len(w.tail)), found)
 	}
-	if w.hit {
+	if w.over {
 		w.tail = nil
 		return len(p), nil
 	}
@@ -186,6 +202,28 @@ func (w *magicWatch) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
+}
+
+// list returns the candidates in the cursor's order, each once, or nil when
+// the watch kept none (no magic, or too many).
+func (w *magicWatch) list() []candidate {
+	if w.over || len(w.cands) == 0 {
+		return nil
+	}
+	sortCandidates(w.cands)
+	out := w.cands[:1]
+	for _, c := range w.cands[1:] {
+		if c != out[len(out)-1] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// listed is a cursor over candidates a watch already found in a blob of size
+// bytes: nothing is read to scan it.
+func (s *signatures) listed(r io.ReaderAt, size int64, cands []candidate) *cursor {
+	return &cursor{s: s, r: r, size: size, base: size, ready: cands}
 }
 
 // next returns the next candidate not returned before.

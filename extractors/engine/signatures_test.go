@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/fwstar/fwstar/samples"
@@ -33,11 +34,8 @@ func TestMagicWatchAgreesWithCursor(t *testing.T) {
 			at := rng.IntN(len(blob))
 			copy(blob[at:], magics[k])
 		}
-		want := false
-		c := sig.cursor(bytes.NewReader(blob), int64(len(blob)))
-		if _, ok := c.next(); ok {
-			want = true
-		}
+		all := allCandidates(sig.cursor(bytes.NewReader(blob), int64(len(blob))))
+		want := len(all) > 0
 		w := &magicWatch{s: sig, tail: make([]byte, 0, 2*sig.maxLen)}
 		for rest := blob; len(rest) > 0; {
 			k := min(len(rest), 1+rng.IntN(40))
@@ -46,6 +44,9 @@ func TestMagicWatchAgreesWithCursor(t *testing.T) {
 		}
 		if w.hit != want {
 			t.Fatalf("blob %d (%d bytes, % x): watch says %v, cursor %v", n, len(blob), blob, w.hit, want)
+		}
+		if got := allCandidates(sig.listed(bytes.NewReader(blob), int64(len(blob)), w.list())); !slices.Equal(got, all) {
+			t.Fatalf("blob %d (%d bytes, % x): watch lists %v, cursor %v", n, len(blob), blob, got, all)
 		}
 		if want {
 			hits++
@@ -64,8 +65,8 @@ func FuzzMagicWatch(f *testing.F) {
 	f.Add([]byte("xx\x1f\x8b\x08"), uint8(1))
 	sig := Default().sig
 	f.Fuzz(func(t *testing.T, blob []byte, piece uint8) {
-		c := sig.cursor(bytes.NewReader(blob), int64(len(blob)))
-		_, want := c.next()
+		all := allCandidates(sig.cursor(bytes.NewReader(blob), int64(len(blob))))
+		want := len(all) > 0
 		w := &magicWatch{s: sig, tail: make([]byte, 0, 2*sig.maxLen)}
 		for rest, k := blob, 1+int(piece)%23; len(rest) > 0; k = k%23 + 1 {
 			k = min(k, len(rest))
@@ -75,7 +76,25 @@ func FuzzMagicWatch(f *testing.F) {
 		if w.hit != want {
 			t.Fatalf("watch says %v, cursor %v", w.hit, want)
 		}
+		if w.over {
+			return // too many to keep: the file is read back and scanned
+		}
+		if got := allCandidates(sig.listed(bytes.NewReader(blob), int64(len(blob)), w.list())); !slices.Equal(got, all) {
+			t.Fatalf("watch lists %v, cursor %v", got, all)
+		}
 	})
+}
+
+// allCandidates drains a cursor: what the engine's scan of a blob would try.
+func allCandidates(c *cursor) []candidate {
+	var out []candidate
+	for {
+		cand, ok := c.next()
+		if !ok {
+			return out
+		}
+		out = append(out, cand)
+	}
 }
 
 // BenchmarkScan is the signature pass alone over a real image held in memory.
@@ -89,5 +108,16 @@ func BenchmarkScan(b *testing.B) {
 	for b.Loop() {
 		n := 0
 		sig.scan(img, len(img), 0, func(candidate) bool { n++; return true })
+	}
+}
+
+// TestMagicWatchOver: past maxWatched candidates the watch keeps no list (the
+// file is read back and scanned) but still says it saw a magic.
+func TestMagicWatchOver(t *testing.T) {
+	sig := Default().sig
+	w := &magicWatch{s: sig, tail: make([]byte, 0, 2*sig.maxLen)}
+	w.Write(bytes.Repeat([]byte{0x1f, 0x8b, 0x08, 0}, maxWatched+1))
+	if !w.hit || !w.over || w.list() != nil {
+		t.Fatalf("hit %v, over %v, list of %d", w.hit, w.over, len(w.list()))
 	}
 }

@@ -49,12 +49,19 @@ type dirSink struct {
 	out      int64
 	rec      map[string]*Entry
 	problems []Problem
-	blobs    []string        // paths of nested blobs and regular files, once each
-	magic    map[string]bool // per path in blobs: its last write held a magic
+	blobs    []string               // paths of nested blobs and regular files, once each
+	magic    map[string]bool        // per path in blobs: its last write held a magic
+	cands    map[string][]candidate // per path in blobs: its last write's candidates, when the watch kept them
+	nCands   int
 	dirs     map[string]bool // folders checked to be real folders, not links
 	handles  map[string]*os.Root
 	attrs    map[string]string
 	limitHit *extractors.LimitError
+
+	grow    func(p string, g *growing) // starts the scan of a blob as it is written; nil: never
+	grows   map[string]*growing        // per path: its last write's growing blob
+	counted int64                      // files counted against the image's budget
+	spent   int64                      // bytes counted against the image's budget
 }
 
 func newDirSink(ctx context.Context, dir string, b *budget, inSize int64, sig *signatures) (*dirSink, error) {
@@ -65,7 +72,7 @@ func newDirSink(ctx context.Context, dir string, b *budget, inSize int64, sig *s
 	if err != nil {
 		return nil, err
 	}
-	return &dirSink{ctx: ctx, root: root, sig: sig, b: b, inSize: inSize, rec: map[string]*Entry{}, magic: map[string]bool{}}, nil
+	return &dirSink{ctx: ctx, root: root, sig: sig, b: b, inSize: inSize, rec: map[string]*Entry{}, magic: map[string]bool{}, cands: map[string][]candidate{}}, nil
 }
 
 func (s *dirSink) close() error {
@@ -180,6 +187,9 @@ func (s *dirSink) countFile() error {
 	if err := s.check(); err != nil {
 		return err
 	}
+	s.mu.Lock()
+	s.counted++
+	s.mu.Unlock()
 	if n := s.b.files.Add(1); n > s.b.limits.Files {
 		return s.hit("files", s.b.limits.Files)
 	}
@@ -320,7 +330,7 @@ func (s *dirSink) File(name string, m extractors.Meta, r io.Reader) error {
 		return err
 	}
 	e := entry(p, TypeFile, m)
-	if err := s.write(p, r, e); err != nil {
+	if err := s.write(p, r, e, 0); err != nil {
 		return err
 	}
 	s.add(e)
@@ -333,15 +343,20 @@ func (s *dirSink) Blob(name string, r io.Reader) error {
 		return err
 	}
 	e := &Entry{Path: p, Type: TypeBlob, Mode: "644"}
-	err = s.write(p, r, e)
+	var hint int64
+	if h, ok := r.(extractors.SizeHinter); ok {
+		hint = h.SizeHint()
+	}
+	err = s.write(p, r, e, hint)
 	if e.SHA256 != "" {
 		s.add(e) // a blob cut short by a budget is still scanned
 	}
 	return err
 }
 
-// write copies r to p within the budgets and fills e's size and sha256.
-func (s *dirSink) write(p string, r io.Reader, e *Entry) error {
+// write copies r to p within the budgets and fills e's size and sha256. A
+// blob of hint bytes (0: unknown) may be scanned while it is written.
+func (s *dirSink) write(p string, r io.Reader, e *Entry, hint int64) error {
 	if err := s.countFile(); err != nil {
 		return err
 	}
@@ -352,6 +367,12 @@ func (s *dirSink) write(p string, r io.Reader, e *Entry) error {
 		return err
 	}
 	s.free(p)
+	s.mu.Lock()
+	if g := s.grows[p]; g != nil {
+		g.decide(false, false) // written again: that scan saw other bytes
+		delete(s.grows, p)
+	}
+	s.mu.Unlock()
 	const flag = os.O_WRONLY | os.O_CREATE | os.O_EXCL
 	var f *os.File
 	var err error
@@ -367,15 +388,33 @@ func (s *dirSink) write(p string, r io.Reader, e *Entry) error {
 	h := sha256.New()
 	w := &budgetWriter{s: s, w: io.MultiWriter(f, h)}
 	// A file's magic scan rides along, so the next round reads back only the
-	// files in which a handler's magic was seen (a blob is always read back).
+	// files in which a handler's magic was seen, and scans them from the
+	// watch's list of candidates (a blob is always read back and scanned).
 	watch := &magicWatch{hit: e.Type != TypeFile}
 	if !watch.hit {
 		watch.s, watch.tail = s.sig, make([]byte, 0, 2*s.sig.maxLen)
 		w.w = io.MultiWriter(f, h, watch)
 	}
+	var g *growing
+	if s.grow != nil && hint >= minGrow && hint <= s.b.limits.FileBytes {
+		if rf, err := s.root.Open(p); err == nil {
+			g = newGrowing(rf, hint)
+			s.mu.Lock()
+			if s.grows == nil {
+				s.grows = map[string]*growing{}
+			}
+			s.grows[p] = g
+			s.mu.Unlock()
+			w.w = io.MultiWriter(w.w, g) // after the file: g tells what is on disk
+			s.grow(p, g)
+		}
+	}
 	buf := copyBufs.Get().(*[]byte)
 	_, cerr := io.CopyBuffer(w, r, *buf)
 	copyBufs.Put(buf)
+	if g != nil {
+		g.finish(cerr)
+	}
 	if err := f.Close(); cerr == nil {
 		cerr = err
 	}
@@ -387,6 +426,12 @@ func (s *dirSink) write(p string, r io.Reader, e *Entry) error {
 	}
 	// A failed write may have put bytes on disk the watch did not see.
 	s.magic[p] = watch.hit || cerr != nil
+	s.nCands -= len(s.cands[p])
+	delete(s.cands, p)
+	if l := watch.list(); l != nil && cerr == nil && s.nCands+len(l) <= maxSinkCands {
+		s.cands[p] = l
+		s.nCands += len(l)
+	}
 	s.mu.Unlock()
 	return cerr
 }
@@ -396,6 +441,33 @@ func (s *dirSink) handleFor(p string) (*os.Root, string) {
 	d, base := path.Dir(p), path.Base(p)
 	return s.handle(d), base
 }
+
+// minGrow is the smallest blob worth scanning while it is written (a
+// variable for the tests).
+var minGrow int64 = 1 << 20
+
+// settle gives the verdict "wrong guess, no new scan" to every blob scan
+// still waiting for one: the chunk that wrote them ended without judging.
+func (s *dirSink) settle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.grows {
+		g.decide(false, false)
+	}
+}
+
+// refund gives back what a discarded scan counted against the image's budget.
+func (s *dirSink) refund() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.files.Add(-s.counted)
+	s.b.bytes.Add(-s.spent)
+	s.counted, s.spent = 0, 0
+}
+
+// maxSinkCands bounds the candidates a sink keeps for its files' scans (16
+// bytes each); files past it are read back and scanned.
+const maxSinkCands = 1 << 16
 
 // copyBufs saves io.Copy's 32 KiB allocation per file: an image of 100k
 // small files otherwise churns gigabytes through the collector.
@@ -416,6 +488,9 @@ func (bw *budgetWriter) Write(p []byte) (int, error) {
 	if bw.n+int64(len(p)) > l.FileBytes {
 		return 0, s.hit("file-bytes", l.FileBytes)
 	}
+	s.mu.Lock()
+	s.spent += int64(len(p))
+	s.mu.Unlock()
 	if s.b.bytes.Add(int64(len(p))) > l.TotalBytes {
 		return 0, s.hit("bytes", l.TotalBytes)
 	}
