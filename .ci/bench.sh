@@ -239,23 +239,27 @@ print(f"files={files} links={links} elfs={elfs}" + (f" pe={pes}" if pes else "")
 EOF
 }
 
-# timed STAGE INPUT TOOL REPS DIR CMD...: runs CMD REPS times, each in an
-# emptied DIR (cwd), and records one "time" row per run. The last run's DIR
-# is left in place for counting.
+# timed STAGE INPUT TOOL REPS DIR CMD...: runs CMD REPS times, each in a new
+# empty folder (cwd), and records one "time" row per run. The last run's
+# folder becomes DIR, for counting. Nothing is deleted until the script ends:
+# ext4 slows inode allocation after a large delete (it skips recently freed
+# inodes), which would bias whichever tool runs next.
 timed() {
-	local stage=$1 input=$2 tool=$3 reps=$4 dir=$5 rep rc l
+	local stage=$1 input=$2 tool=$3 reps=$4 dir=$5 rep rc l run
 	shift 5
+	[[ -e $dir ]] && mv "$dir" "$(mktemp -d "$tmp/old.XXXXXX")/"
 	for ((rep = 1; rep <= reps; rep++)); do
-		rm -rf "$dir" && mkdir -p "$dir"
+		run=$(mktemp -d "$tmp/run.XXXXXX")
 		l=$(load1)
 		rc=0
-		(cd "$dir" && /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" >"$tmp/stdout" 2>"$tmp/stderr") || rc=$?
+		(cd "$run" && /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" >"$tmp/stdout" 2>"$tmp/stderr") || rc=$?
 		read -r w u s m < <(tail -1 "$tmp/time")
 		printf 'time\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d\n' "$stage" "$input" "$tool" "$rep" "$w" "$u" "$s" "$m" "$l" "$rc" >>"$raw"
 		if ((rc != 0)); then
 			{ echo "== $stage $input $tool rc=$rc"; tail -5 "$tmp/stderr"; } >>"$out/failures.log"
 		fi
 	done
+	mkdir -p "$(dirname "$dir")" && mv "$run" "$dir"
 }
 
 # note STAGE INPUT TOOL TEXT: what a tool extracted or found.
@@ -344,7 +348,7 @@ if has_stage unpack; then
 		timed unpack "$name" fwstar "$REPS" "$d" "$fwstar" extract "$img" -o out
 		note unpack "$name" fwstar "$(count_tree "$d/out")"
 		d=$tmp/run/binwalk
-		timed unpack "$name" "binwalk -Me" "$REPS" "$d" binwalk -Me --run-as=root -C "$d" "$img"
+		timed unpack "$name" "binwalk -Me" "$REPS" "$d" binwalk -Me --run-as=root -C . "$img"
 		note unpack "$name" "binwalk -Me" "$(count_tree "$d")"
 		if spec=$(peer_tool "$img") && [[ -n $spec ]]; then
 			d=$tmp/run/peer
