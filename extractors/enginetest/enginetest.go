@@ -3,7 +3,11 @@
 package enginetest
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strconv"
+	"testing"
 
 	"github.com/fwstar/fwstar/extractors/engine"
 	"github.com/fwstar/fwstar/extractors/sinktest"
@@ -29,4 +33,28 @@ func Tree(c *engine.Chunk) []sinktest.Entry {
 		out = append(out, s)
 	}
 	return out
+}
+
+// Run writes img to a file called name in a temporary folder, unpacks it with
+// the default engine and returns the chunks by layer path. A chunk that
+// reports an error fails the test.
+func Run(t testing.TB, name string, img []byte) map[string]*engine.Chunk {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, name)
+	if err := os.WriteFile(in, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := engine.Default().Extract(context.Background(), in, filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byLayer := map[string]*engine.Chunk{}
+	for _, c := range m.Chunks {
+		byLayer[c.Layer] = c
+		if c.Error != "" {
+			t.Errorf("%s: %s", c.Layer, c.Error)
+		}
+	}
+	return byLayer
 }

@@ -327,21 +327,8 @@ func TestDNS323Engine(t *testing.T) {
 // path. No chunk may fail and no byte of the image may be left unclaimed.
 func dnsEngine(t *testing.T, name string) map[string]*engine.Chunk {
 	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, name)
-	if err := os.WriteFile(in, dnsFixture(t, name), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := engine.Default().Extract(context.Background(), in, filepath.Join(dir, "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	byLayer := map[string]*engine.Chunk{}
-	for _, c := range m.Chunks {
-		byLayer[c.Layer] = c
-		if c.Error != "" {
-			t.Errorf("%s: %s", c.Layer, c.Error)
-		}
+	byLayer := enginetest.Run(t, name, dnsFixture(t, name))
+	for _, c := range byLayer {
 		// The kernel's payload is a text (standing in for a zImage): unknown.
 		if c.Kind == engine.KindUnknown && c.Parent == name {
 			t.Errorf("unclaimed: %s %d bytes at 0x%X", c.Layer, c.Size, c.Offset)
@@ -351,17 +338,15 @@ func dnsEngine(t *testing.T, name string) map[string]*engine.Chunk {
 }
 
 // In the 64-byte layout the defaults tar.gz directly follows the initrd's
-// gzip: gzip, like gunzip, reads the two as one multi-member stream, so the
-// tar turns up inside the initrd's decompressed output rather than at its
-// own offset (a part size in Hint would bound it). Both trees are still whole.
+// gzip, which gzip (like gunzip) would read as one multi-member stream: the
+// part sizes the header gives (Hint.Size) keep them two chunks, each at its
+// own offset, with whole trees.
 func TestDNS323EngineAdjacentGzip(t *testing.T) {
 	byLayer := dnsEngine(t, "dns323.bin")
 	hdr := byLayer["dns323.bin@0x0:dns323"]
 	if hdr == nil || hdr.Size != 64 || hdr.Attrs["dns323.device"] != "DNS-323" {
 		t.Fatalf("header chunk %+v", hdr)
 	}
-	// The defaults tar.gz directly follows the initrd's gzip: the part sizes
-	// the header gives keep them two chunks, each at its own offset.
 	for part, tree := range map[string]string{"initrd": "initrd.tree", "defaults": "defaults.tree"} {
 		want, err := sinktest.ReadTree(filepath.Join("testdata/dns323", tree))
 		if err != nil {

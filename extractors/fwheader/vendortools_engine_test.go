@@ -1,13 +1,9 @@
 package fwheader_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/fwstar/fwstar/extractors/engine"
 	"github.com/fwstar/fwstar/extractors/enginetest"
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
@@ -32,22 +28,7 @@ func TestVendorToolsEngine(t *testing.T) {
 		{"netgear.dni", "@0x0:dni", "@0x80:uimage", "@0x42C:squashfs"},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
-			dir := t.TempDir()
-			in := filepath.Join(dir, tt.file)
-			if err := os.WriteFile(in, sinktest.Fixture(t, tt.file), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			m, err := engine.Default().Extract(context.Background(), in, filepath.Join(dir, "out"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			byLayer := map[string]*engine.Chunk{}
-			for _, c := range m.Chunks {
-				byLayer[c.Layer] = c
-				if c.Error != "" {
-					t.Errorf("%s: %s", c.Layer, c.Error)
-				}
-			}
+			byLayer := enginetest.Run(t, tt.file, sinktest.Fixture(t, tt.file))
 			for _, l := range []string{tt.header, tt.kernel} {
 				if l != "" && byLayer[tt.file+l] == nil {
 					t.Errorf("no chunk %s%s", tt.file, l)
