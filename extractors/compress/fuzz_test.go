@@ -1,13 +1,10 @@
 package compress
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/sinktest"
@@ -31,24 +28,7 @@ func fuzz(f *testing.F, h extractors.Handler, globs ...string) {
 			f.Add(b[:min(len(b), 16<<10)])
 		}
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		r := bytes.NewReader(data)
-		c, err := h.Identify(r, 0, int64(len(data)))
-		if err != nil {
-			return
-		}
-		if c.Start != 0 || c.End == 0 || c.End > int64(len(data)) {
-			t.Fatalf("bad chunk %+v for %d bytes", c, len(data))
-		}
-		s := sinktest.NewSink(false)
-		s.MaxBytes = 1 << 20
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		end, _ := h.Extract(ctx, r, c, s)
-		if end > int64(len(data)) || end < 0 {
-			t.Fatalf("end %d for %d bytes", end, len(data))
-		}
-	})
+	f.Fuzz(func(t *testing.T, data []byte) { sinktest.CheckExtract(t, h, data) })
 }
 
 func FuzzGzip(f *testing.F)  { fuzz(f, Gzip{}, "*.gz") }

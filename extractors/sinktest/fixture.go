@@ -50,13 +50,17 @@ func Extract(tb testing.TB, h extractors.Handler, img []byte, keep bool) (*Sink,
 }
 
 // CheckExtract is the body of a handler's FuzzExtract: whatever b holds, a
-// chunk h identifies extracts under a small budget and a deadline without
-// panicking and ends inside the input.
+// chunk h identifies starts where it was asked to look and ends inside the
+// input (or is a stream whose end only decoding tells), and it extracts under
+// a small budget and a deadline without panicking and ends inside the input.
 func CheckExtract(t *testing.T, h extractors.Handler, b []byte) {
 	r := bytes.NewReader(b)
 	c, err := h.Identify(r, 0, int64(len(b)))
 	if err != nil {
 		return
+	}
+	if c.Start != 0 || c.End == 0 || c.End > int64(len(b)) {
+		t.Fatalf("bad chunk %+v for %d bytes", c, len(b))
 	}
 	s := NewSink(false)
 	s.MaxBytes = 1 << 20
