@@ -22,7 +22,7 @@ func TestHostile(t *testing.T) {
 		{"evil-packsize", "head"}, // a packed stream larger than the archive
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, c, end, err := extract(t, filepath.Join("testdata", tc.name+".7z"))
+			s, c, end, err := sinktest.ExtractFile(t, SevenZip{}, filepath.Join("testdata", tc.name+".7z"), false)
 			var fe *extractors.FormatError
 			switch tc.want {
 			case "":

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/fwstar/fwstar/extractors/sinktest"
 	"github.com/fwstar/fwstar/samples"
 )
 
@@ -11,7 +12,7 @@ import (
 // sorted, extended block pointers) that Debian's fsck.cramfs refuses.
 func TestCorpusESP32S3(t *testing.T) {
 	img := samples.Corpus(t, "esp32s3-linux-rootfs-xip.cramfs")
-	s, c, end, err := extract(t, img)
+	s, c, end, err := sinktest.ExtractFile(t, Handler{}, img, true)
 	if err != nil {
 		t.Fatalf("Extract: %v", err)
 	}
@@ -36,7 +37,7 @@ func TestCorpusESP32S3(t *testing.T) {
 func BenchmarkESP32S3(b *testing.B) {
 	img := samples.Corpus(b, "esp32s3-linux-rootfs-xip.cramfs")
 	for b.Loop() {
-		if _, _, _, err := extract(b, img); err != nil {
+		if _, _, _, err := sinktest.ExtractFile(b, Handler{}, img, true); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,32 +1,12 @@
 package cramfs
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
-
-// extract identifies and extracts the image at path from offset 0.
-func extract(t testing.TB, path string) (*sinktest.Sink, extractors.Chunk, int64, error) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	fi, _ := f.Stat()
-	c, err := Handler{}.Identify(f, 0, fi.Size())
-	if err != nil {
-		t.Fatalf("Identify: %v", err)
-	}
-	s := sinktest.NewSink(true)
-	end, err := Handler{}.Extract(context.Background(), f, c, s)
-	return s, c, end, err
-}
 
 func TestFixtures(t *testing.T) {
 	for _, tc := range []struct{ file, tree, endian string }{
@@ -39,7 +19,7 @@ func TestFixtures(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			p := filepath.Join("testdata", tc.file)
-			s, c, end, err := extract(t, p)
+			s, c, end, err := sinktest.ExtractFile(t, Handler{}, p, true)
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}

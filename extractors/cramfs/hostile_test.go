@@ -13,7 +13,7 @@ import (
 
 func TestHostile(t *testing.T) {
 	t.Run("traversal", func(t *testing.T) {
-		s, _, _, err := extract(t, "testdata/evil-traversal.cramfs")
+		s, _, _, err := sinktest.ExtractFile(t, Handler{}, "testdata/evil-traversal.cramfs", true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -22,7 +22,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("loop", func(t *testing.T) {
-		s, _, _, err := extract(t, "testdata/evil-loop.cramfs")
+		s, _, _, err := sinktest.ExtractFile(t, Handler{}, "testdata/evil-loop.cramfs", true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +31,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("size", func(t *testing.T) {
-		s, _, _, err := extract(t, "testdata/evil-size.cramfs")
+		s, _, _, err := sinktest.ExtractFile(t, Handler{}, "testdata/evil-size.cramfs", true)
 		var fe *extractors.FormatError
 		if !errors.As(err, &fe) {
 			t.Fatalf("want a FormatError, got %v", err)
@@ -41,13 +41,13 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("crc", func(t *testing.T) {
-		s, _, _, err := extract(t, "testdata/bad-crc.cramfs")
+		s, _, _, err := sinktest.ExtractFile(t, Handler{}, "testdata/bad-crc.cramfs", true)
 		if err != nil || s.Notes["cramfs.crc"] != "bad" || s.Notes["cramfs.entries"] != "21" {
 			t.Errorf("err %v notes %v", err, s.Notes)
 		}
 	})
 	t.Run("v1", func(t *testing.T) {
-		s, c, end, err := extract(t, "testdata/v1.cramfs")
+		s, c, end, err := sinktest.ExtractFile(t, Handler{}, "testdata/v1.cramfs", true)
 		if err != nil || c.End != -1 || end != 20480 || s.Notes["cramfs.entries"] != "21" {
 			t.Errorf("err %v chunk end %d end %d notes %v", err, c.End, end, s.Notes)
 		}

@@ -13,7 +13,7 @@ import (
 // tree listing of the tar's extraction (tar -x as root) is the reference.
 func TestCorpusLicheePi(t *testing.T) {
 	img := samples.Corpus(t, "licheepi-nano-rootfs.jffs2")
-	s, c, end, err := extract(t, img)
+	s, c, end, err := sinktest.ExtractFile(t, Handler{}, img, true)
 	if err != nil {
 		t.Fatalf("Extract: %v", err)
 	}
@@ -50,7 +50,7 @@ func TestCorpusLicheePi(t *testing.T) {
 func BenchmarkLicheePi(b *testing.B) {
 	img := samples.Corpus(b, "licheepi-nano-rootfs.jffs2")
 	for b.Loop() {
-		if _, _, _, err := extract(b, img); err != nil {
+		if _, _, _, err := sinktest.ExtractFile(b, Handler{}, img, true); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 func TestHostile(t *testing.T) {
 	t.Run("traversal", func(t *testing.T) {
-		s, _, _, err := extract(t, "testdata/evil-traversal.jffs2")
+		s, _, _, err := sinktest.ExtractFile(t, Handler{}, "testdata/evil-traversal.jffs2", true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,7 +32,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("loop", func(t *testing.T) {
-		s, _, _, err := extract(t, "testdata/evil-loop.jffs2")
+		s, _, _, err := sinktest.ExtractFile(t, Handler{}, "testdata/evil-loop.jffs2", true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +57,7 @@ func TestHostile(t *testing.T) {
 		}
 	})
 	t.Run("badnodes", func(t *testing.T) {
-		s, _, end, err := extract(t, "testdata/evil-badnodes.jffs2")
+		s, _, end, err := sinktest.ExtractFile(t, Handler{}, "testdata/evil-badnodes.jffs2", true)
 		if err != nil {
 			t.Fatal(err)
 		}

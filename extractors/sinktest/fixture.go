@@ -49,6 +49,28 @@ func Extract(tb testing.TB, h extractors.Handler, img []byte, keep bool) (*Sink,
 	return s, c, end, err
 }
 
+// ExtractFile is Extract on the image in a file, read through the file (as
+// the engine gives it to handlers).
+func ExtractFile(tb testing.TB, h extractors.Handler, path string, keep bool) (*Sink, extractors.Chunk, int64, error) {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { f.Close() })
+	fi, err := f.Stat()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c, err := h.Identify(f, 0, fi.Size())
+	if err != nil {
+		tb.Fatalf("Identify: %v", err)
+	}
+	s := NewSink(keep)
+	end, err := h.Extract(context.Background(), f, c, s)
+	return s, c, end, err
+}
+
 // CheckExtract is the body of a handler's FuzzExtract: whatever b holds, a
 // chunk h identifies starts where it was asked to look and ends inside the
 // input (or is a stream whose end only decoding tells), and it extracts under
