@@ -93,3 +93,31 @@ func CheckExtract(t *testing.T, h extractors.Handler, b []byte) {
 		t.Fatalf("end %d outside [%d, %d]", end, c.Start, len(b))
 	}
 }
+
+// BenchExtract benchmarks h on the image the environment variable env names
+// (a bigger one made for the occasion), else on testdata/fixture; the sink
+// keeps nothing and allows 4 GiB out.
+func BenchExtract(b *testing.B, h extractors.Handler, env, fixture string) {
+	var img []byte
+	if p := os.Getenv(env); p != "" {
+		var err error
+		if img, err = os.ReadFile(p); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		img = Fixture(b, fixture)
+	}
+	r := bytes.NewReader(img)
+	c, err := h.Identify(r, 0, int64(len(img)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(img)))
+	for b.Loop() {
+		s := NewSink(false)
+		s.MaxBytes = 4 << 30
+		if _, err := h.Extract(context.Background(), r, c, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
