@@ -1,9 +1,6 @@
 package compress
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/fwstar/fwstar/extractors"
@@ -15,19 +12,7 @@ import (
 // chunk inside the input, an end inside the input, a bounded output.
 func fuzz(f *testing.F, h extractors.Handler, globs ...string) {
 	dictMax = 1 << 20 // a 64 MiB dictionary per run would make fuzzing crawl
-	for _, g := range globs {
-		files, _ := filepath.Glob(filepath.Join("testdata", g))
-		for _, file := range files {
-			if strings.HasPrefix(filepath.Base(file), "bomb") {
-				continue // each run would decode megabytes of zeros
-			}
-			b, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b[:min(len(b), 16<<10)])
-		}
-	}
+	sinktest.Seeds(f, 16<<10, globs...)
 	f.Fuzz(func(t *testing.T, data []byte) { sinktest.CheckExtract(t, h, data) })
 }
 

@@ -1,7 +1,6 @@
 package fat
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/fwstar/fwstar/extractors/sinktest"
@@ -15,12 +14,7 @@ func seeds(f *testing.F) {
 
 func FuzzIdentify(f *testing.F) {
 	seeds(f)
-	f.Fuzz(func(t *testing.T, b []byte) {
-		c, err := Handler{}.Identify(bytes.NewReader(b), 0, int64(len(b)))
-		if err == nil && (c.Start != 0 || c.End > int64(len(b)) || c.End <= 0) {
-			t.Fatalf("chunk %+v", c)
-		}
-	})
+	f.Fuzz(func(t *testing.T, b []byte) { sinktest.CheckIdentify(t, Handler{}, b, false) })
 }
 
 func FuzzExtract(f *testing.F) {

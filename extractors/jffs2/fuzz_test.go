@@ -2,22 +2,13 @@ package jffs2
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/fwstar/fwstar/extractors/sinktest"
 )
 
 func seeds(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.jffs2")
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b[:min(len(b), 8<<10)])
-	}
+	sinktest.Seeds(f, 8<<10, "*.jffs2")
 }
 
 func FuzzIdentify(f *testing.F) {

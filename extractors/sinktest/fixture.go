@@ -71,19 +71,53 @@ func ExtractFile(tb testing.TB, h extractors.Handler, path string, keep bool) (*
 	return s, c, end, err
 }
 
-// CheckExtract is the body of a handler's FuzzExtract: whatever b holds, a
-// chunk h identifies starts where it was asked to look and ends inside the
-// input (or is a stream whose end only decoding tells), and it extracts under
-// a small budget and a deadline without panicking and ends inside the input.
-func CheckExtract(t *testing.T, h extractors.Handler, b []byte) {
-	r := bytes.NewReader(b)
-	c, err := h.Identify(r, 0, int64(len(b)))
+// Seeds adds the testdata files matching each glob to f's corpus, at most
+// max bytes of each (0: all) so that mutations reach the headers. bomb*
+// fixtures are left out: each run would decode megabytes of zeros.
+func Seeds(f *testing.F, max int, globs ...string) {
+	for _, g := range globs {
+		files, _ := filepath.Glob(filepath.Join("testdata", g))
+		for _, file := range files {
+			if strings.HasPrefix(filepath.Base(file), "bomb") {
+				continue
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			if max > 0 {
+				b = b[:min(len(b), max)]
+			}
+			f.Add(b)
+		}
+	}
+}
+
+// CheckIdentify is the body of a handler's FuzzIdentify: whatever b holds, a
+// chunk h identifies there starts where it was asked to look and ends inside
+// b; only a stream may leave its end to decoding (-1). ok is whether h
+// identified a chunk.
+func CheckIdentify(t *testing.T, h extractors.Handler, b []byte, stream bool) (c extractors.Chunk, ok bool) {
+	c, err := h.Identify(bytes.NewReader(b), 0, int64(len(b)))
 	if err != nil {
+		return c, false
+	}
+	if c.Start != 0 || c.End > int64(len(b)) || (c.End <= 0 && !(stream && c.End == -1)) {
+		t.Fatalf("%s: bad chunk %+v for %d bytes", h.Name(), c, len(b))
+	}
+	return c, true
+}
+
+// CheckExtract is the body of a handler's FuzzExtract: whatever b holds, a
+// chunk h identifies passes CheckIdentify (as a stream's may), and it
+// extracts under a small budget and a deadline without panicking and ends
+// inside the input.
+func CheckExtract(t *testing.T, h extractors.Handler, b []byte) {
+	c, ok := CheckIdentify(t, h, b, true)
+	if !ok {
 		return
 	}
-	if c.Start != 0 || c.End == 0 || c.End > int64(len(b)) {
-		t.Fatalf("bad chunk %+v for %d bytes", c, len(b))
-	}
+	r := bytes.NewReader(b)
 	s := NewSink(false)
 	s.MaxBytes = 1 << 20
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

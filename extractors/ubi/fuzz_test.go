@@ -3,8 +3,6 @@ package ubi
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,24 +13,14 @@ import (
 var handlers = []extractors.Handler{UBI{}, UBIFS{}}
 
 func seeds(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.ub*")
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	sinktest.Seeds(f, 0, "*.ub*")
 }
 
 func FuzzIdentify(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, h := range handlers {
-			c, err := h.Identify(bytes.NewReader(b), 0, int64(len(b)))
-			if err == nil && (c.Start != 0 || c.End <= 0 || c.End > int64(len(b))) {
-				t.Fatalf("%s: chunk %+v", h.Name(), c)
-			}
+			sinktest.CheckIdentify(t, h, b, false)
 		}
 	})
 }
