@@ -6,20 +6,8 @@ set -eu
 cd "$(dirname "$0")"
 . ../../sinktest/gen-common.sh
 
-# The source tree: text and incompressible data, an empty file and
-# directory, a symlink, Unicode names, an executable and a setuid file.
 src=$tmp/src
-mkdir -p "$src/bin" "$src/etc/init.d" "$src/empty" "$src/usr/share/doc"
-seq 1 4000 > "$src/usr/share/doc/numbers.txt"
-openssl enc -aes-128-ctr -nosalt -K 00112233445566778899aabbccddeeff -iv 0 </dev/zero 2>/dev/null |
-	head -c 12000 > "$src/bin/random.bin"
-printf 'root::0:0:root:/root:/bin/sh\n' > "$src/etc/passwd"
-: > "$src/etc/empty-file"
-printf '#!/bin/sh\necho up\n' > "$src/etc/init.d/rcS"
-chmod 755 "$src/etc/init.d/rcS"
-cp "$src/etc/init.d/rcS" "$src/bin/suid" && chmod 4755 "$src/bin/suid"
-echo unicode > "$src/usr/share/doc/日本語.txt"
-ln -s ../etc/passwd "$src/bin/passwd-link"
+archive_tree "$src"
 find "$src" -exec touch -h -d @1600000000 {} +
 
 rm -f ./*.7z
