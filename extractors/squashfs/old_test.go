@@ -55,19 +55,7 @@ func TestOldFixtures(t *testing.T) {
 	}
 	for _, tc := range oldFixtures {
 		t.Run(tc.file, func(t *testing.T) {
-			file := "testdata/" + tc.file + ".sqfs"
-			rec := newRecorder()
-			c, end, err := extract(t, file, rec)
-			if err != nil {
-				t.Fatalf("Extract: %v", err)
-			}
-			if c.Info != tc.info {
-				t.Errorf("Info = %q, want %q", c.Info, tc.info)
-			}
-			fi, _ := os.Stat(file)
-			if end != c.End || end > fi.Size() || end <= fi.Size()-4096 {
-				t.Errorf("end %d, chunk end %d, file %d", end, c.End, fi.Size())
-			}
+			rec := extractFixture(t, tc.file, tc.info)
 			if got := rec.List(); len(got) != len(want) {
 				t.Errorf("%d entries, want %d", len(got), len(want))
 			}

@@ -98,20 +98,7 @@ func TestFixtures(t *testing.T) {
 		{"uncompressed", "squashfs 4.0 gzip, 321 inodes"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			file := "testdata/" + tc.file + ".sqfs"
-			rec := newRecorder()
-			c, end, err := extract(t, file, rec)
-			if err != nil {
-				t.Fatalf("Extract: %v", err)
-			}
-			if c.Info != tc.info {
-				t.Errorf("Info = %q, want %q", c.Info, tc.info)
-			}
-			fi, _ := os.Stat(file)
-			// mksquashfs pads to 4 KiB; the chunk ends at bytes_used.
-			if end != c.End || end > fi.Size() || end <= fi.Size()-4096 {
-				t.Errorf("end %d, chunk end %d, file %d", end, c.End, fi.Size())
-			}
+			rec := extractFixture(t, tc.file, tc.info)
 			for _, d := range (sinktest.Compare{Hardlinks: true}).Diff(rec.List(), want) {
 				t.Error(d)
 			}
@@ -242,4 +229,24 @@ func TestNotSquashfs(t *testing.T) {
 			t.Errorf("Identify: %v, want ErrNotFormat", err)
 		}
 	}
+}
+
+// extractFixture extracts testdata/NAME.sqfs, checks its Info and that it
+// ends at bytes_used (mksquashfs pads to 4 KiB), and returns what it wrote.
+func extractFixture(t *testing.T, name, info string) *recorder {
+	t.Helper()
+	file := "testdata/" + name + ".sqfs"
+	rec := newRecorder()
+	c, end, err := extract(t, file, rec)
+	if err != nil {
+		t.Fatalf("Extract: %v", err)
+	}
+	if c.Info != info {
+		t.Errorf("Info = %q, want %q", c.Info, info)
+	}
+	fi, _ := os.Stat(file)
+	if end != c.End || end > fi.Size() || end <= fi.Size()-4096 {
+		t.Errorf("end %d, chunk end %d, file %d", end, c.End, fi.Size())
+	}
+	return rec
 }
