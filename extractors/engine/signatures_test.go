@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/samples"
 )
 
@@ -97,17 +98,74 @@ func allCandidates(c *cursor) []candidate {
 	}
 }
 
-// BenchmarkScan is the signature pass alone over a real image held in memory.
-func BenchmarkScan(b *testing.B) {
-	img, err := os.ReadFile(samples.Corpus(b, "openwrt-15.05.1-tl-wr703n-factory.bin"))
-	if err != nil {
-		b.Fatal(err)
+// naiveCandidates tries every magic at every position: what the keyed scan
+// and its windows must find, in the cursor's order.
+func naiveCandidates(blob []byte) []candidate {
+	var out []candidate
+	for i, h := range Handlers() {
+		for _, m := range h.Magics() {
+			for at := 0; at+len(m.Bytes) <= len(blob); at++ {
+				if start := int64(at) - m.Offset; start >= 0 && bytes.HasPrefix(blob[at:], m.Bytes) {
+					out = append(out, candidate{start: start, h: i})
+				}
+			}
+		}
 	}
+	sortCandidates(out)
+	return slices.Compact(out)
+}
+
+// TestScanAgreesWithNaive: magics keyed by bytes inside them are found where
+// they start, also across the cursor's window boundaries and at both ends.
+func TestScanAgreesWithNaive(t *testing.T) {
 	sig := Default().sig
-	b.SetBytes(int64(len(img)))
-	for b.Loop() {
-		n := 0
-		sig.scan(img, len(img), 0, func(candidate) bool { n++; return true })
+	var magics []extractors.Magic
+	for _, h := range Handlers() {
+		magics = append(magics, h.Magics()...)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 30 {
+		size := 1 + rng.IntN(600)
+		if n%10 == 0 {
+			size = 2*scanWindow + rng.IntN(600) // three windows
+		}
+		blob := make([]byte, size)
+		for i := range blob {
+			blob[i] = byte(rng.IntN(3))
+		}
+		for range 30 {
+			m := magics[rng.IntN(len(magics))]
+			at := rng.IntN(len(blob))
+			if n%10 == 0 && rng.IntN(2) == 0 {
+				// At a window boundary, give or take the magic's length.
+				at = max(0, min(len(blob)-1, scanWindow*(1+rng.IntN(2))-sig.maxLen+rng.IntN(2*sig.maxLen)))
+			}
+			copy(blob[at:], m.Bytes)
+		}
+		want := naiveCandidates(blob)
+		if got := allCandidates(sig.cursor(bytes.NewReader(blob), int64(len(blob)))); !slices.Equal(got, want) {
+			t.Fatalf("blob %d (%d bytes): scan finds %d candidates, naive %d\n%v\n%v", n, len(blob), len(got), len(want), got, want)
+		}
+	}
+}
+
+// BenchmarkScan is the signature pass alone over real images held in memory:
+// mostly compressed bytes (OpenWrt) and plain files (a tar of ARM binaries,
+// where small integers make the first bytes of some magics common).
+func BenchmarkScan(b *testing.B) {
+	for _, name := range []string{"openwrt-15.05.1-tl-wr703n-factory.bin", "licheepi-nano-rootfs.tar"} {
+		b.Run(name, func(b *testing.B) {
+			img, err := os.ReadFile(samples.Corpus(b, name))
+			if err != nil {
+				b.Fatal(err)
+			}
+			sig := Default().sig
+			b.SetBytes(int64(len(img)))
+			for b.Loop() {
+				n := 0
+				sig.scan(img, len(img), 0, func(candidate) bool { n++; return true })
+			}
+		})
 	}
 }
 

@@ -61,3 +61,9 @@ func BenchmarkExtractOld(b *testing.B) {
 		b.Run(name, func(b *testing.B) { benchExtract(b, "testdata/"+name+".sqfs", 0) })
 	}
 }
+
+// BenchmarkExtractIoTCTF reads a gzip image of 27 entries and 8.4 MB;
+// compare with `unsquashfs -d x IMAGE`.
+func BenchmarkExtractIoTCTF(b *testing.B) {
+	benchExtract(b, samples.Corpus(b, "iotctf2020-web2.squashfs"), 0)
+}
