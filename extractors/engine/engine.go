@@ -66,6 +66,7 @@ type run struct {
 	active   int
 	chunks   []*Chunk
 	problems []Problem
+	spare    chan struct{} // a token per part that may be unpacked beside the workers
 }
 
 // Extract unpacks the image at input into the folder out (created if needed)
@@ -103,14 +104,14 @@ func (e *Engine) Extract(ctx context.Context, input, out string) (*Manifest, err
 		ctx, cancel = context.WithTimeout(ctx, e.Limits.Timeout)
 		defer cancel()
 	}
-	r := &run{e: e, ctx: ctx, out: out, budget: &budget{limits: e.Limits}}
-	r.cond = sync.NewCond(&r.mu)
-	name := filepath.Base(input)
-	r.jobs = []job{{disk: input, layer: layer.Root(name), blob: true}}
 	workers := e.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	r := &run{e: e, ctx: ctx, out: out, budget: &budget{limits: e.Limits}, spare: make(chan struct{}, workers-1)}
+	r.cond = sync.NewCond(&r.mu)
+	name := filepath.Base(input)
+	r.jobs = []job{{disk: input, layer: layer.Root(name), blob: true}}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -161,6 +162,19 @@ func (r *run) worker() {
 		r.active--
 		r.mu.Unlock()
 		r.cond.Broadcast()
+	}
+}
+
+// partAside, when set (by tests), is told each part unpacked beside the workers.
+var partAside func(at string)
+
+// spareCore takes a token for a part to unpack beside the workers, if any is left.
+func (r *run) spareCore() bool {
+	select {
+	case r.spare <- struct{}{}:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -290,68 +304,102 @@ func (r *run) scanBlob(j job) {
 	} else {
 		cands = e.sig.cursor(f, size)
 	}
-	pages := &pageReader{r: f}
-	hintNames := map[int64]string{}
-	hintEnds := map[int64]int64{} // a part's end, when its header gives its length
-	var found []*Chunk
-	pos := int64(0)
+	p := &part{r: r, j: j, o: o, f: f, size: size, cands: cands, pages: &pageReader{r: f},
+		hintNames: map[int64]string{}, hintEnds: map[int64]int64{}}
+	p.scan(0)
+	if len(p.found) == 0 && !j.blob {
+		return
+	}
+	sort.Slice(p.found, func(a, b int) bool { return p.found[a].Offset < p.found[b].Offset })
+	o.gaps(j, f, size, p.found, p.hintNames)
+	o.chunk(p.found...)
+}
+
+// part is a stretch of a blob scanned on its own: the whole blob, or a part
+// whose length its header gives, which ends there for whatever lies in it.
+// Such parts (an OpenWrt image's kernel and root file system) are unpacked
+// concurrently while a core is spare.
+type part struct {
+	r         *run
+	j         job
+	o         *output
+	f         io.ReaderAt // the blob, ending at size
+	size      int64
+	cands     *cursor
+	pages     *pageReader
+	hintNames map[int64]string
+	hintEnds  map[int64]int64 // a part's end, when its header gives its length
+	found     []*Chunk
+}
+
+// scan identifies and extracts the part's chunks from pos on; nested parts
+// are waited for and their chunks and hint names merged.
+func (p *part) scan(pos int64) {
+	r, e := p.r, p.r.e
+	var wg sync.WaitGroup
+	var subs []*part
 	for {
 		if r.ctx.Err() != nil {
 			break // the rest of the blob shows as unknown
 		}
-		c, more := cands.next()
+		c, more := p.cands.next()
 		if !more {
 			break
 		}
 		if c.start < pos {
 			continue
 		}
-		h := e.handlers[c.h]
-		// A part whose length the header gives is read as if the blob ended
-		// there: two gzip parts back to back are two chunks, not one stream.
-		var rd io.ReaderAt = f
-		var ir io.ReaderAt = pages
-		lim := size
-		if b, ok := hintEnds[c.start]; ok {
-			rd, lim = io.NewSectionReader(f, 0, b), b
-			ir = rd
-		}
-		ch, err := identify(h, ir, c.start, lim)
-		if err != nil {
-			if !errors.Is(err, extractors.ErrNotFormat) {
-				o.problem(Problem{Kind: "error", Path: fmt.Sprintf("%s@0x%X:%s", j.layer, c.start, h.Name()), Detail: err.Error()})
+		if b, ok := p.hintEnds[c.start]; ok && b < p.size {
+			sub := p.sub(c, b)
+			subs = append(subs, sub)
+			pos = b
+			// A held output is not safe for concurrent use.
+			if !p.o.held && r.spareCore() {
+				if partAside != nil {
+					partAside(fmt.Sprintf("%s@0x%X", p.j.layer, c.start))
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sub.scan(c.start)
+					<-r.spare
+				}()
+			} else {
+				sub.scan(c.start)
 			}
 			continue
 		}
-		if ch.Start != c.start || (ch.End != -1 && (ch.End <= ch.Start || ch.End > lim)) {
-			o.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: fmt.Sprintf("handler %s returned a bad chunk [%d,%d) at 0x%X", h.Name(), ch.Start, ch.End, c.start)})
+		h := e.handlers[c.h]
+		ch, err := identify(h, p.pages, c.start, p.size)
+		if err != nil {
+			if !errors.Is(err, extractors.ErrNotFormat) {
+				p.o.problem(Problem{Kind: "error", Path: fmt.Sprintf("%s@0x%X:%s", p.j.layer, c.start, h.Name()), Detail: err.Error()})
+			}
 			continue
 		}
-		rec, end, ok := r.extract(j, o, h, rd, lim, ch)
+		if ch.Start != c.start || (ch.End != -1 && (ch.End <= ch.Start || ch.End > p.size)) {
+			p.o.problem(Problem{Kind: "error", Path: p.j.layer.String(), Detail: fmt.Sprintf("handler %s returned a bad chunk [%d,%d) at 0x%X", h.Name(), ch.Start, ch.End, c.start)})
+			continue
+		}
+		rec, end, ok := r.extract(p.j, p.o, h, p.f, p.size, ch)
 		if !ok {
 			continue
 		}
-		if name, ok := hintNames[ch.Start]; ok {
+		if name, ok := p.hintNames[ch.Start]; ok {
 			rec.Hint = name
 		}
-		found = append(found, rec)
+		p.found = append(p.found, rec)
 		pos = end
-		cands.skipTo(pos)
+		p.cands.skipTo(pos)
 		for _, hint := range ch.Hints {
-			if hint.Offset < pos || hint.Offset >= lim {
+			if hint.Offset < pos || hint.Offset >= p.size {
 				continue
 			}
 			if hint.Name != "" {
-				hintNames[hint.Offset] = hint.Name
+				p.hintNames[hint.Offset] = hint.Name
 			}
-			// A part inside a bounded part is bounded too (the uImage in a
-			// DNS-323 part hints at its payload without a length).
-			b := lim
-			if hint.Size > 0 {
-				b = min(b, hint.Offset+hint.Size)
-			}
-			if b < size {
-				hintEnds[hint.Offset] = b
+			if hint.Size > 0 && hint.Offset+hint.Size < p.size {
+				p.hintEnds[hint.Offset] = hint.Offset + hint.Size
 			}
 			// A named format is tried even without its magic (lzma-alone has
 			// none worth the name). Otherwise the handlers whose magic is
@@ -359,23 +407,37 @@ func (r *run) scanBlob(j job) {
 			// since the header says something starts here (DD-WRT's kernel is
 			// LZMA with properties no magic list covers).
 			if i, ok := e.byName[hint.Format]; ok {
-				cands.hint(candidate{start: hint.Offset, h: i})
-			} else if hs := e.sig.at(f, hint.Offset, size, e.handlers); len(hs) > 0 {
+				p.cands.hint(candidate{start: hint.Offset, h: i})
+			} else if hs := e.sig.at(p.f, hint.Offset, p.size, e.handlers); len(hs) > 0 {
 				for _, i := range hs {
-					cands.hint(candidate{start: hint.Offset, h: i})
+					p.cands.hint(candidate{start: hint.Offset, h: i})
 				}
 			} else {
 				for i := range e.handlers {
-					cands.hint(candidate{start: hint.Offset, h: i})
+					p.cands.hint(candidate{start: hint.Offset, h: i})
 				}
 			}
 		}
 	}
-	if len(found) == 0 && !j.blob {
-		return
+	wg.Wait()
+	for _, sub := range subs {
+		p.found = append(p.found, sub.found...)
+		for off, name := range sub.hintNames {
+			p.hintNames[off] = name
+		}
 	}
-	o.gaps(j, f, size, found, hintNames)
-	o.chunk(found...)
+}
+
+// sub is the part [c.start, end) of p, with the candidates in that range
+// (c again among them) and the name its header gave it.
+func (p *part) sub(c candidate, end int64) *part {
+	f := io.NewSectionReader(p.f, 0, end)
+	q := &part{r: p.r, j: p.j, o: p.o, f: f, size: end, cands: p.cands.split(c, end, f), pages: &pageReader{r: f},
+		hintNames: map[int64]string{}, hintEnds: map[int64]int64{}}
+	if name, ok := p.hintNames[c.start]; ok {
+		q.hintNames[c.start] = name
+	}
+	return q
 }
 
 // extract runs one handler on an identified chunk. ok is false when the chunk

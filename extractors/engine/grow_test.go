@@ -27,27 +27,7 @@ func extractBoth(t *testing.T, input string) map[string]bool {
 	}
 	defer func() { growVerdict = nil }()
 	// The manifest and the tree left on disk: a discarded scan leaves nothing.
-	manifest := func(workers int) (string, string) {
-		out := filepath.Join(t.TempDir(), "out")
-		e := Default()
-		e.Workers = workers
-		m, err := e.Extract(context.Background(), input, out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := json.MarshalIndent(m, "", " ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var tree strings.Builder
-		filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
-			if err == nil {
-				fmt.Fprintf(&tree, "%s %v %d\n", p[len(out):], fi.Mode(), fi.Size())
-			}
-			return err
-		})
-		return string(b), tree.String()
-	}
+	manifest := func(workers int) (string, string) { return extractWith(t, input, workers) }
 	saved := minGrow
 	minGrow = 1 << 62
 	usual, usualTree := manifest(0)
@@ -63,6 +43,31 @@ func extractBoth(t *testing.T, input string) map[string]bool {
 		}
 	}
 	return verdicts
+}
+
+// extractWith unpacks input with so many workers (0: GOMAXPROCS) and returns
+// the manifest as JSON and the tree on disk as text.
+func extractWith(t *testing.T, input string, workers int) (string, string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	e := Default()
+	e.Workers = workers
+	m, err := e.Extract(context.Background(), input, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree strings.Builder
+	filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
+		if err == nil {
+			fmt.Fprintf(&tree, "%s %v %d\n", p[len(out):], fi.Mode(), fi.Size())
+		}
+		return err
+	})
+	return string(b), tree.String()
 }
 
 // withTail writes a copy of src with its last bytes changed or more added.

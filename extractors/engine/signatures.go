@@ -119,6 +119,28 @@ func (c *cursor) skipTo(pos int64) {
 	}
 }
 
+// split hands the candidates in [c.start, end) to a cursor of their own over
+// r, which ends there, and skips them here; c, just returned, is one of them.
+func (c *cursor) split(first candidate, end int64, r io.ReaderAt) *cursor {
+	sub := &cursor{s: c.s, r: r, size: end, base: max(first.start, c.base), hinted: []candidate{first}}
+	if sub.base < end {
+		sub.buf = make([]byte, min(end-sub.base, scanWindow)+int64(c.s.maxLen))
+	}
+	for _, x := range c.ready {
+		if x.start >= first.start && x.start < end {
+			sub.ready = append(sub.ready, x)
+		}
+	}
+	for _, x := range c.hinted {
+		if x.start >= first.start && x.start < end {
+			sub.hinted = append(sub.hinted, x)
+		}
+	}
+	sortCandidates(sub.hinted)
+	c.skipTo(end)
+	return sub
+}
+
 // hint adds candidates at a header's word; they are never behind the cursor.
 func (c *cursor) hint(cs ...candidate) {
 	c.hinted = append(c.hinted, cs...)

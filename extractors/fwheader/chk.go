@@ -97,9 +97,9 @@ func (CHK) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 		Info: fmt.Sprintf("Netgear CHK, board %q, kernel %d bytes, rootfs %d bytes", h.BoardID, h.KernelLen, h.RootfsLen),
 		Attrs: map[string]string{"chk.board_id": h.BoardID, "chk.kernel_len": strconv.FormatUint(uint64(h.KernelLen), 10),
 			"chk.rootfs_len": strconv.FormatUint(uint64(h.RootfsLen), 10)},
-		Hints: []extractors.Hint{{Offset: kernel, Name: "kernel"}}}
+		Hints: []extractors.Hint{{Offset: kernel, Size: int64(h.KernelLen), Name: "kernel"}}}
 	if h.RootfsLen > 0 {
-		c.Hints = append(c.Hints, extractors.Hint{Offset: kernel + int64(h.KernelLen), Name: "rootfs"})
+		c.Hints = append(c.Hints, extractors.Hint{Offset: kernel + int64(h.KernelLen), Size: int64(h.RootfsLen), Name: "rootfs"})
 	}
 	return c, nil
 }

@@ -112,7 +112,8 @@ func TestTRXCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []extractors.Hint{{Offset: 0x1C, Name: "loader"}, {Offset: 0x8F0, Name: "kernel"}, {Offset: 0xE18E0, Name: "rootfs"}}
+	want := []extractors.Hint{{Offset: 0x1C, Size: 0x8F0 - 0x1C, Name: "loader"}, {Offset: 0x8F0, Size: 0xE18E0 - 0x8F0, Name: "kernel"},
+		{Offset: 0xE18E0, Size: 2920448 - 0xE18E0, Name: "rootfs"}}
 	if !reflect.DeepEqual(c.Hints, want) {
 		t.Errorf("hints %+v, want %+v", c.Hints, want)
 	}
@@ -133,7 +134,7 @@ func TestTPLinkCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []extractors.Hint{{Offset: 0x200, Format: "lzma", Name: "kernel"}, {Offset: 0x11B0A0, Name: "rootfs"}}
+	want := []extractors.Hint{{Offset: 0x200, Size: 0x11B0A0 - 0x200, Format: "lzma", Name: "kernel"}, {Offset: 0x11B0A0, Size: 2316100, Name: "rootfs"}}
 	if !reflect.DeepEqual(c.Hints, want) {
 		t.Errorf("hints %+v, want %+v", c.Hints, want)
 	}

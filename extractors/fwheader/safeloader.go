@@ -157,7 +157,7 @@ func (Safeloader) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, er
 				c.Attrs["safeloader.support_list"] = metaText(meta)
 			}
 		}
-		c.Hints = append(c.Hints, extractors.Hint{Offset: at, Name: p.Name})
+		c.Hints = append(c.Hints, extractors.Hint{Offset: at, Size: int64(p.Size), Name: p.Name})
 	}
 	c.Info = fmt.Sprintf("TP-Link safeloader (%s), %d bytes, partitions %s", im.Type, im.Total, strings.Join(names, " "))
 	if im.Total > size-off {

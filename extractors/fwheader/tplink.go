@@ -113,7 +113,7 @@ func (TPLink) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error)
 		c.Attrs["tplink.fw_ver"] = fmt.Sprintf("%d.%d.%d", h.Ver[0], h.Ver[1], h.Ver[2])
 	}
 	// Lzma-alone has no real magic, so the kernel hint names its handler.
-	c.Hints = append(c.Hints, extractors.Hint{Offset: off + int64(h.KernelOfs), Format: "lzma", Name: "kernel"})
+	c.Hints = append(c.Hints, extractors.Hint{Offset: off + int64(h.KernelOfs), Size: int64(h.KernelLen), Format: "lzma", Name: "kernel"})
 	// rootfs_ofs is the partition's flash offset in the device layout; images
 	// built with rootfs alignment (OpenWrt's, where the header says 0x100000)
 	// place the rootfs right after the kernel instead, inside the kernel's
@@ -124,7 +124,7 @@ func (TPLink) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error)
 		c.Attrs["tplink.rootfs_at"] = hexAttr(uint32(kend))
 	}
 	if h.RootfsLen > 0 {
-		c.Hints = append(c.Hints, extractors.Hint{Offset: off + rootfs, Name: "rootfs"})
+		c.Hints = append(c.Hints, extractors.Hint{Offset: off + rootfs, Size: int64(h.RootfsLen), Name: "rootfs"})
 	}
 	if h.BootLen > 0 && h.BootOfs >= tplinkHdrSize {
 		c.Hints = append(c.Hints, extractors.Hint{Offset: off + int64(h.BootOfs), Name: "bootloader"})

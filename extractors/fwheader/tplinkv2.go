@@ -135,10 +135,10 @@ func (TPLinkV2) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, erro
 		c.Attrs["tplink.boot_len"] = u(h.BootLen)
 		c.Hints = append(c.Hints, extractors.Hint{Offset: off + tplinkV2HdrSize + int64(h.BootOfs), Name: "bootloader"})
 	}
-	c.Hints = append(c.Hints, extractors.Hint{Offset: off + int64(h.KernelOfs), Name: "kernel"})
+	c.Hints = append(c.Hints, extractors.Hint{Offset: off + int64(h.KernelOfs), Size: int64(h.KernelLen), Name: "kernel"})
 	if h.rootfs() {
 		c.Attrs["tplink.rootfs_ofs"], c.Attrs["tplink.rootfs_len"] = hexAttr(h.RootfsOfs), u(h.RootfsLen)
-		c.Hints = append(c.Hints, extractors.Hint{Offset: off + int64(h.RootfsOfs), Name: "rootfs"})
+		c.Hints = append(c.Hints, extractors.Hint{Offset: off + int64(h.RootfsOfs), Size: int64(h.RootfsLen), Name: "rootfs"})
 		need = max(need, int64(h.RootfsOfs)+int64(h.RootfsLen))
 	}
 	if need > size-off {

@@ -88,9 +88,14 @@ func (TRX) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 	if int64(h.Len) > size-off {
 		c.Attrs["trx.truncated"] = fmt.Sprintf("%d of %d bytes present", size-off, h.Len)
 	}
+	// A partition ends where the next begins, the last at the TRX's end.
 	for i, o := range h.Offsets {
 		c.Attrs["trx."+h.Names[i]] = hexAttr(o)
-		c.Hints = append(c.Hints, extractors.Hint{Offset: off + int64(o), Name: h.Names[i]})
+		end := h.Len
+		if i+1 < len(h.Offsets) {
+			end = h.Offsets[i+1]
+		}
+		c.Hints = append(c.Hints, extractors.Hint{Offset: off + int64(o), Size: int64(end - o), Name: h.Names[i]})
 	}
 	return c, nil
 }

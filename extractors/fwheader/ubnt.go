@@ -118,7 +118,7 @@ func (UBNT) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 		c.Attrs["ubnt.part."+p.Name+".size"] = strconv.FormatInt(p.Size, 10)
 		c.Attrs["ubnt.part."+p.Name+".load"] = hexAttr(p.Mem)
 		c.Attrs["ubnt.part."+p.Name+".entry"] = hexAttr(p.Entry)
-		c.Hints = append(c.Hints, extractors.Hint{Offset: off + p.Data, Name: p.Name})
+		c.Hints = append(c.Hints, extractors.Hint{Offset: off + p.Data, Size: p.Size, Name: p.Name})
 	}
 	if err != nil {
 		c.Attrs["ubnt.error"] = err.Error()

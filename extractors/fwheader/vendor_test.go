@@ -22,11 +22,11 @@ func TestVendorHeaders(t *testing.T) {
 		attrs map[string]string
 		notes map[string]string
 	}{
-		{TRX{}, "v1.trx", 28, []extractors.Hint{{Offset: 28, Name: "loader"}, {Offset: 28 + pad(gz), Name: "kernel"},
-			{Offset: 28 + pad(gz) + pad(xz), Name: "rootfs"}}, map[string]string{"trx.version": "1"}, map[string]string{"trx.crc_check": "ok"}},
-		{TRX{}, "v2.trx", 32, []extractors.Hint{{Offset: 32, Name: "loader"}, {Offset: 32 + pad(gz), Name: "kernel"},
-			{Offset: 32 + pad(gz) + pad(xz), Name: "rootfs"}}, map[string]string{"trx.version": "2"}, map[string]string{"trx.crc_check": "ok"}},
-		{CHK{}, "netgear.chk", 58, []extractors.Hint{{Offset: 58, Name: "kernel"}, {Offset: 58 + xz, Name: "rootfs"}},
+		{TRX{}, "v1.trx", 28, []extractors.Hint{{Offset: 28, Size: pad(gz), Name: "loader"}, {Offset: 28 + pad(gz), Size: pad(xz), Name: "kernel"},
+			{Offset: 28 + pad(gz) + pad(xz), Size: gz, Name: "rootfs"}}, map[string]string{"trx.version": "1"}, map[string]string{"trx.crc_check": "ok"}},
+		{TRX{}, "v2.trx", 32, []extractors.Hint{{Offset: 32, Size: pad(gz), Name: "loader"}, {Offset: 32 + pad(gz), Size: pad(xz), Name: "kernel"},
+			{Offset: 32 + pad(gz) + pad(xz), Size: gz, Name: "rootfs"}}, map[string]string{"trx.version": "2"}, map[string]string{"trx.crc_check": "ok"}},
+		{CHK{}, "netgear.chk", 58, []extractors.Hint{{Offset: 58, Size: xz, Name: "kernel"}, {Offset: 58 + xz, Size: gz, Name: "rootfs"}},
 			map[string]string{"chk.board_id": "U12H139T00_NETGEAR", "chk.kernel_len": "1552", "chk.rootfs_len": "7639"},
 			map[string]string{"chk.kernel_checksum": "ok", "chk.rootfs_checksum": "ok", "chk.image_checksum": "ok"}},
 		{SEAMA{}, "firmware.seama", 28 + 36, []extractors.Hint{{Offset: 64, Name: "image"}},
@@ -37,7 +37,7 @@ func TestVendorHeaders(t *testing.T) {
 		{WRGG{}, "dap2610.wrgg", 160, []extractors.Hint{{Offset: 160, Name: "image"}},
 			map[string]string{"wrgg.model": "DAP-2610", "wrgg.signature": "wapac09_dkbs_dap2610", "wrgg.size": "7639",
 				"wrgg.devname": "/dev/mtdblock/2", "wrgg.offset": "0x40000"}, map[string]string{"wrgg.md5_check": "ok"}},
-		{UBNT{}, "xm.ubnt", 268, []extractors.Hint{{Offset: 268 + 56, Name: "kernel"}, {Offset: 268 + 56 + xz + 8 + 56, Name: "rootfs"}},
+		{UBNT{}, "xm.ubnt", 268, []extractors.Hint{{Offset: 268 + 56, Size: xz, Name: "kernel"}, {Offset: 268 + 56 + xz + 8 + 56, Size: gz, Name: "rootfs"}},
 			map[string]string{"ubnt.version": "XM.ar7240.v5.6.3.28591.151130.1749", "ubnt.parts": "2",
 				"ubnt.part.kernel.size": "1552", "ubnt.part.rootfs.size": "7639"},
 			map[string]string{"ubnt.part.kernel.crc_check": "ok", "ubnt.part.rootfs.crc_check": "ok"}},

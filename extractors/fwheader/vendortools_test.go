@@ -34,18 +34,18 @@ func TestVendorTools(t *testing.T) {
 		notes map[string]string // value prefixes
 	}{
 		// mktplinkfw2 -i: kernel 0x200+0x3AC, rootfs 0x5AC+0x1000, length 0x7A0000.
-		{TPLinkV2{}, "tplinkv2.bin", 0x200, []extractors.Hint{{Offset: 0x200, Name: "kernel"}, {Offset: 0x5AC, Name: "rootfs"}},
+		{TPLinkV2{}, "tplinkv2.bin", 0x200, []extractors.Hint{{Offset: 0x200, Size: vtKernel, Name: "kernel"}, {Offset: 0x5AC, Size: vtRootfs, Name: "rootfs"}},
 			map[string]string{"tplink.version": "2", "tplink.fw_version": "ver. 2.0", "tplink.hw_id": "0x08410013", "tplink.hw_rev": "1",
 				"tplink.fw_ver": "3.16.9", "tplink.sw_ver": "1.0", "tplink.kernel_len": "940", "tplink.rootfs_ofs": "0x5AC",
 				"tplink.rootfs_len": "4096", "tplink.fw_length": "7995392", "tplink.kernel_load": "0x80000000", "tplink.md5": "0231cec66a0bf0eeac292c1f2b9bd55c"},
 			map[string]string{"tplink.md5_check": "ok (5548 bytes)"}},
-		{TPLinkV2{}, "tplinkv2-combined.bin", 0x200, []extractors.Hint{{Offset: 0x200, Name: "kernel"}},
+		{TPLinkV2{}, "tplinkv2-combined.bin", 0x200, []extractors.Hint{{Offset: 0x200, Size: 5036, Name: "kernel"}},
 			map[string]string{"tplink.kernel_len": "5036"}, map[string]string{"tplink.md5_check": "ok (5548 bytes)"}},
-		{TPLinkV2{}, "evil-md5.tplinkv2", 0x200, []extractors.Hint{{Offset: 0x200, Name: "kernel"}, {Offset: 0x5AC, Name: "rootfs"}},
+		{TPLinkV2{}, "evil-md5.tplinkv2", 0x200, []extractors.Hint{{Offset: 0x200, Size: vtKernel, Name: "kernel"}, {Offset: 0x5AC, Size: vtRootfs, Name: "rootfs"}},
 			nil, map[string]string{"tplink.md5_check": "mismatch: stored fdce3139"}},
 		// tplink-safeloader -i: partitions at 0x1014 + base.
-		{Safeloader{}, "safeloader.bin", 0x1814, []extractors.Hint{{Offset: 0x2014, Name: "soft-version"},
-			{Offset: 0x2029, Name: "support-list"}, {Offset: 0x2119, Name: "os-image"}, {Offset: 0x24C5, Name: "file-system"}},
+		{Safeloader{}, "safeloader.bin", 0x1814, []extractors.Hint{{Offset: 0x2014, Size: 0x15, Name: "soft-version"},
+			{Offset: 0x2029, Size: 0xF0, Name: "support-list"}, {Offset: 0x2119, Size: vtKernel, Name: "os-image"}, {Offset: 0x24C5, Size: vtRootfs, Name: "file-system"}},
 			map[string]string{"safeloader.type": "vendor", "safeloader.vendor": "CPE510(TP-LINK|UN|N300-5):1.0", "safeloader.size": "13509",
 				"safeloader.soft_version": "0.0.0", "safeloader.date": "2023-11-14", "safeloader.revision": "12345",
 				"safeloader.ptn.os-image": "0x1105+0x3AC", "safeloader.ptn.file-system": "0x14B1+0x1000",
@@ -56,8 +56,8 @@ func TestVendorTools(t *testing.T) {
 					"soft-version@0x7b0000+0x00100 support-list@0x7b1000+0x00400 user-config@0x7c0000+0x10000 " +
 					"default-config@0x7d0000+0x10000 log@0x7e0000+0x10000 radio@0x7f0000+0x10000"},
 			map[string]string{"safeloader.md5_check": "ok"}},
-		{Safeloader{}, "evil-ptn.safeloader", 0x1814, []extractors.Hint{{Offset: 0x2014, Name: "soft-version"},
-			{Offset: 0x2029, Name: "support-list"}, {Offset: 0x2119, Name: "os-image"}, {Offset: 0x24C5, Name: "file-system"}},
+		{Safeloader{}, "evil-ptn.safeloader", 0x1814, []extractors.Hint{{Offset: 0x2014, Size: 0x15, Name: "soft-version"},
+			{Offset: 0x2029, Size: 0xF0, Name: "support-list"}, {Offset: 0x2119, Size: vtKernel, Name: "os-image"}, {Offset: 0x24C5, Size: 0xFFFFF, Name: "file-system"}},
 			map[string]string{"safeloader.ptn.file-system": "0x14B1+0xFFFFF (past the image end)"},
 			map[string]string{"safeloader.md5_check": "mismatch"}},
 		// buffalo-tag, one file: the encrypted image; cksum of the image with
