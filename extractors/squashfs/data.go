@@ -10,11 +10,12 @@ import (
 	"github.com/fwstar/fwstar/extractors"
 )
 
-// File data is decoded by a pool of workers, one decoder each, while one
-// goroutine writes files in order: the walker queues every block as a piece
-// (in file order) and hands it to the workers; the writer takes pieces off
-// the queue and waits for each to be done. The queue's capacity bounds the
-// decoded bytes held at once.
+// File data is decoded by a pool of workers, one decoder each, while files
+// are written, hashed and scanned by another pool, a file each: the walker
+// queues every block of a file as a piece on the file's own queue (in file
+// order) and hands it to the decoders; a file's writer takes its pieces off
+// its queue and waits for each to be done. A token per queued piece bounds
+// the decoded bytes held at once.
 
 const uncompressedBit = 1 << 24 // in a data block's size word
 
@@ -36,31 +37,36 @@ type job struct {
 }
 
 type pipeline struct {
-	img    *image
-	jobs   chan job
-	pieces chan *piece
-	quit   chan struct{}
-	pool   sync.Pool
-	zero   []byte // a sparse block
-	ready  chan struct{}
-	frags  map[uint32]*piece // recent fragment blocks, shared by the files in them
+	img     *image
+	workers int
+	jobs    chan job
+	slots   chan struct{} // a token per piece queued and not yet taken by its file
+	quit    chan struct{}
+	pool    sync.Pool
+	zero    []byte // a sparse block
+	ready   chan struct{}
+	frags   map[uint32]*piece // recent fragment blocks, shared by the files in them
 }
 
 func newPipeline(img *image, workers int) *pipeline {
 	bs := int(img.s.blockSize)
 	pl := &pipeline{
-		img:    img,
-		jobs:   make(chan job, 4*workers),
-		pieces: make(chan *piece, 4*workers),
-		quit:   make(chan struct{}),
-		zero:   make([]byte, bs),
-		ready:  make(chan struct{}),
-		frags:  map[uint32]*piece{},
+		img:     img,
+		workers: workers,
+		jobs:    make(chan job, 4*workers),
+		slots:   make(chan struct{}, queuedPieces(workers)),
+		quit:    make(chan struct{}),
+		zero:    make([]byte, bs),
+		ready:   make(chan struct{}),
+		frags:   map[uint32]*piece{},
 	}
 	close(pl.ready)
 	pl.pool.New = func() any { b := make([]byte, bs); return &b }
 	return pl
 }
+
+// queuedPieces is how many pieces may wait for their files at once.
+func queuedPieces(workers int) int { return 4 * workers }
 
 // work decodes jobs until the queue closes.
 func (pl *pipeline) work() {
@@ -106,14 +112,19 @@ func (pl *pipeline) decodeBlock(dec *decoder, src *[]byte, j job) ([]byte, error
 	return out, nil
 }
 
-// send queues p in file order; it fails once the writer has stopped.
-func (pl *pipeline) send(p *piece) error {
-	select {
-	case pl.pieces <- p:
-		return nil
-	case <-pl.quit:
-		return errStopped
+// send queues p on its file's queue q, which holds as many pieces as may be
+// queued in all, once a token is free; nil ends the file. It fails once the
+// writer has stopped.
+func (pl *pipeline) send(q chan<- *piece, p *piece) error {
+	if p != nil {
+		select {
+		case pl.slots <- struct{}{}:
+		case <-pl.quit:
+			return errStopped
+		}
 	}
+	q <- p
+	return nil
 }
 
 // decodeAt queues a block for the workers and returns its piece.
@@ -130,12 +141,12 @@ func (pl *pipeline) decodeAt(off int64, word uint32, max int, pooled bool) (*pie
 // schedule queues the pieces of a regular file: its blocks, then the
 // fragment block its tail is in, then nil to end the file. It stops early
 // when the writer aborts the file.
-func (pl *pipeline) schedule(in *inode, frag *fragment, abort *atomic.Bool) error {
+func (pl *pipeline) schedule(in *inode, frag *fragment, abort *atomic.Bool, q chan<- *piece) error {
 	bs := int64(pl.img.s.blockSize)
 	off := in.start
 	for i, word := range in.blocks {
 		if abort.Load() {
-			return pl.send(nil)
+			return pl.send(q, nil)
 		}
 		want := int(min(bs, in.size-int64(i)*bs))
 		var p *piece
@@ -148,12 +159,12 @@ func (pl *pipeline) schedule(in *inode, frag *fragment, abort *atomic.Bool) erro
 			}
 			off += int64(word &^ uncompressedBit)
 		}
-		if err := pl.send(p); err != nil {
+		if err := pl.send(q, p); err != nil {
 			return err
 		}
 	}
 	if frag == nil || abort.Load() {
-		return pl.send(nil)
+		return pl.send(q, nil)
 	}
 	p, ok := pl.frags[in.frag]
 	if !ok {
@@ -166,23 +177,24 @@ func (pl *pipeline) schedule(in *inode, frag *fragment, abort *atomic.Bool) erro
 		}
 		pl.frags[in.frag] = p
 	}
-	if err := pl.send(p); err != nil {
+	if err := pl.send(q, p); err != nil {
 		return err
 	}
-	return pl.send(nil)
+	return pl.send(q, nil)
 }
 
 // fileReader streams one file's pieces to the sink.
 type fileReader struct {
-	ctx   context.Context
-	pl    *pipeline
-	in    *inode
-	abort *atomic.Bool
-	next  int  // index of the next piece
-	ended bool // the nil that ends the file was taken
-	cur   []byte
-	held  *piece
-	err   error // a data error, reported by the file rather than the sink
+	ctx    context.Context
+	pl     *pipeline
+	in     *inode
+	pieces <-chan *piece
+	abort  *atomic.Bool
+	next   int  // index of the next piece
+	ended  bool // the nil that ends the file was taken
+	cur    []byte
+	held   *piece
+	err    error // a data error, reported by the file rather than the sink
 }
 
 func (r *fileReader) Read(b []byte) (int, error) {
@@ -194,9 +206,8 @@ func (r *fileReader) Read(b []byte) (int, error) {
 		if r.ended {
 			return 0, io.EOF
 		}
-		p := <-r.pl.pieces
+		p := r.take()
 		if p == nil {
-			r.ended = true
 			return 0, io.EOF
 		}
 		i := r.next
@@ -241,11 +252,22 @@ func (r *fileReader) release() {
 	r.held = nil
 }
 
+// take returns the file's next piece, or nil at its end, and frees its token.
+func (r *fileReader) take() *piece {
+	p := <-r.pieces
+	if p == nil {
+		r.ended = true
+		return nil
+	}
+	<-r.pl.slots
+	return p
+}
+
 // finish stops the walker queueing this file and takes what it queued.
 func (r *fileReader) finish() {
 	r.release()
 	r.abort.Store(true)
 	for !r.ended {
-		r.ended = <-r.pl.pieces == nil
+		r.take()
 	}
 }

@@ -114,40 +114,87 @@ func isFormat(err error) bool {
 	return errors.As(err, &fe)
 }
 
-// write hands the walker's entries to the sink in order. It returns the
-// first data error, or the sink error that ended the chunk.
+// write hands the walker's entries to the sink in order, but for regular
+// files, which a pool writes concurrently (decoding is done by then; what is
+// left is hashing, scanning and writing them). An entry whose name a file
+// being written has, or a hard link to one, waits for those files first. It
+// returns the first data error in walk order, or the sink error that ended
+// the chunk.
 func write(ctx context.Context, pl *pipeline, items <-chan item, dst extractors.Sink) error {
-	var first error
-	for it := range items {
-		if err := ctx.Err(); err != nil {
+	var mu sync.Mutex
+	firstAt, first := -1, error(nil)
+	var busy sync.WaitGroup
+	writing := map[string]bool{}
+	type file struct {
+		it item
+		at int
+	}
+	var files *extractors.Workers[file]
+	files = extractors.StartWorkers(ctx, func(f file) error {
+		defer busy.Done()
+		fr := &fileReader{ctx: files.Context(), pl: pl, in: f.it.in, pieces: f.it.pieces, abort: f.it.abort}
+		err := dst.File(f.it.path, meta(f.it), fr)
+		fr.finish()
+		if fr.err != nil {
+			mu.Lock()
+			if firstAt < 0 || f.at < firstAt {
+				firstAt, first = f.at, fr.err
+			}
+			mu.Unlock()
+			return nil
+		}
+		if extractors.IsFatal(err) {
 			return err
 		}
-		m := extractors.Meta{Mode: it.in.mode(), UID: it.uid, GID: it.gid, MTime: time.Unix(it.in.mtime, 0),
-			Major: it.in.major, Minor: it.in.minor}
+		return nil
+	})
+	at := 0
+	for it := range items {
+		at++
+		if files.Context().Err() != nil {
+			break
+		}
+		if writing[it.path] || it.link != "" && writing[it.link] {
+			busy.Wait()
+			clear(writing)
+		}
 		var err error
 		switch {
 		case it.link != "":
 			err = dst.Hardlink(it.path, it.link)
 		case it.in.typ == typeDir:
-			err = dst.Dir(it.path, m)
+			err = dst.Dir(it.path, meta(it))
 		case it.in.typ == typeFile:
-			fr := &fileReader{ctx: ctx, pl: pl, in: it.in, abort: it.abort}
-			err = dst.File(it.path, m, fr)
-			fr.finish()
-			if fr.err != nil {
-				if first == nil {
-					first = fr.err
-				}
-				continue
+			writing[it.path] = true
+			busy.Add(1)
+			if !files.Submit(file{it, at}) {
+				busy.Done()
+				drain(pl, it)
 			}
+			continue
 		case it.in.typ == typeSymlink:
-			err = dst.Symlink(it.path, it.in.target, m)
+			err = dst.Symlink(it.path, it.in.target, meta(it))
 		default:
-			err = dst.Special(it.path, m)
+			err = dst.Special(it.path, meta(it))
 		}
 		if extractors.IsFatal(err) {
-			return err
+			files.Fail(err)
+			break
 		}
 	}
+	files.Wait()
+	if err := files.Err(); err != nil {
+		return err
+	}
 	return first
+}
+
+func meta(it item) extractors.Meta {
+	return extractors.Meta{Mode: it.in.mode(), UID: it.uid, GID: it.gid, MTime: time.Unix(it.in.mtime, 0),
+		Major: it.in.major, Minor: it.in.minor}
+}
+
+// drain takes the pieces of a file that will not be written.
+func drain(pl *pipeline, it item) {
+	(&fileReader{pl: pl, pieces: it.pieces, abort: it.abort}).finish()
 }
