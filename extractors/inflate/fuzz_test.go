@@ -1,0 +1,41 @@
+package inflate
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	kflate "github.com/klauspost/compress/flate"
+)
+
+// FuzzDecode decodes arbitrary bytes, and the fuzz bytes compressed by
+// klauspost/compress/flate at a level the first byte picks, with ours and
+// with klauspost's decoder: the same bytes and end when the reference
+// succeeds, an error from ours when it fails (see compare). Output is
+// capped at 1 MiB so each run stays cheap.
+func FuzzDecode(f *testing.F) {
+	names, _ := filepath.Glob("testdata/*.zz")
+	for _, name := range names {
+		if b, err := os.ReadFile(name); err == nil && len(b) < 40000 {
+			f.Add(b[2:])
+		}
+	}
+	f.Add([]byte("the quick brown fox jumps over the lazy dog, the quick brown fox"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		compare(t, in, 1<<20)
+		if len(in) == 0 {
+			return
+		}
+		var buf bytes.Buffer
+		w, err := kflate.NewWriter(&buf, int(in[0])%12-2) // -2 (Huffman only) to 9
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(in[1:])
+		w.Close()
+		if n, _ := compare(t, buf.Bytes(), len(in)); n != len(in)-1 {
+			t.Fatalf("round trip: n=%d of %d", n, len(in)-1)
+		}
+	})
+}
