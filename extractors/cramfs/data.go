@@ -1,14 +1,12 @@
 package cramfs
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 
-	"github.com/klauspost/compress/zlib"
-
 	"github.com/fwstar/fwstar/extractors"
+	"github.com/fwstar/fwstar/extractors/inflate"
 )
 
 // blockReader streams a file's blocks: each is a zlib stream, stored
@@ -24,7 +22,6 @@ type blockReader struct {
 	page   []byte
 	filled int // bytes the last block decoded to, before zero-filling
 	packed []byte
-	zr     io.ReadCloser
 	err    error
 }
 
@@ -151,24 +148,9 @@ func (br *blockReader) next() error {
 // inflate decodes one zlib stream into page; a stream that holds more
 // than a block is corrupt (or the block size guess is wrong).
 func (br *blockReader) inflate(b []byte) (int, error) {
-	var err error
-	if br.zr == nil {
-		br.zr, err = zlib.NewReader(bytes.NewReader(b))
-	} else {
-		err = br.zr.(zlib.Resetter).Reset(bytes.NewReader(b), nil)
-	}
-	if err != nil {
-		return 0, err
-	}
-	n, err := io.ReadFull(br.zr, br.page)
-	switch err {
-	case io.ErrUnexpectedEOF, io.EOF:
-		return n, nil
-	case nil:
-		var one [1]byte
-		if m, _ := br.zr.Read(one[:]); m > 0 {
-			return n, errBlockLen
-		}
+	n, err := inflate.DecodeZlib(br.page, b)
+	if err == inflate.ErrTooBig {
+		return n, errBlockLen
 	}
 	return n, err
 }

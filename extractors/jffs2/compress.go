@@ -8,8 +8,9 @@ import (
 	"io"
 
 	"github.com/anchore/go-lzo"
-	"github.com/klauspost/compress/flate"
 	"github.com/ulikunitz/xz/lzma"
+
+	"github.com/fwstar/fwstar/extractors/inflate"
 )
 
 // Compressor ids of the jffs2_raw_inode compr field.
@@ -52,7 +53,13 @@ func decompress(compr uint8, src, dst []byte) error {
 		if len(src) >= 2 && src[0]&0x0F == 8 && (uint16(src[0])<<8|uint16(src[1]))%31 == 0 {
 			src = src[2:]
 		}
-		return readFull(flate.NewReader(bytes.NewReader(src)), dst)
+		n, _, err := inflate.Decode(dst, src)
+		if err != nil {
+			return err
+		}
+		if n != len(dst) {
+			return errShort
+		}
 	case comprLZO:
 		n, err := lzo.Decompress(src, dst)
 		if err != nil {

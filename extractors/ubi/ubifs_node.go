@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 
-	"bytes"
 	"github.com/anchore/go-lzo"
-	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/fwstar/fwstar/extractors/inflate"
 )
 
 // UBIFS structures are little-endian.
@@ -184,8 +184,7 @@ func parseDent(n []byte) (ubifsDent, bool) {
 // decoder expands data nodes; one per worker, as the zstd decoder keeps
 // state.
 type decoder struct {
-	zstd  *zstd.Decoder
-	flate io.ReadCloser
+	zstd *zstd.Decoder
 }
 
 // decodeData expands a data node into dst (a block) and returns the length.
@@ -214,13 +213,12 @@ func (d *decoder) decodeData(n []byte, dst []byte) (int, error) {
 		}
 	case comprZlib:
 		// UBIFS stores raw deflate, without the zlib header.
-		if d.flate == nil {
-			d.flate = flate.NewReader(bytes.NewReader(src))
-		} else if err := d.flate.(flate.Resetter).Reset(bytes.NewReader(src), nil); err != nil {
+		m, _, err := inflate.Decode(out, src)
+		if err != nil {
 			return 0, err
 		}
-		if _, err := io.ReadFull(d.flate, out); err != nil {
-			return 0, err
+		if m != size {
+			return 0, io.ErrUnexpectedEOF
 		}
 	case comprZstd:
 		if d.zstd == nil {
