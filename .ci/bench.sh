@@ -25,6 +25,11 @@
 # setup (b.Loop runs the function once; old-style b.N runs it for N=1, then
 # N), so the difference is the CPU of exactly 3 operations.
 #
+# Output folders are made under $TMPDIR (mktemp -d). Every tool writes to the
+# same file system; TMPDIR=/dev/shm times the tools rather than the disk (on
+# this machine's ext4, creating files right after deleting as many is
+# several times slower and varies from run to run).
+#
 # Output: raw results (raw.tsv, gobench.txt, env.txt and tool logs) in
 # $BENCH_OUT (default /tmp/fwstar-bench-DATE); the tables go to stdout and
 # to $BENCH_OUT/tables.md.
@@ -77,7 +82,8 @@ def ratio(peer, ours):
     return f"{r(peer['cpu'], ours['cpu'])} CPU, {r(peer['wall'], ours['wall'])} wall"
 
 print(f"Run: {env.get('date')}; {env.get('nproc')} × {env.get('cpu')}; {env.get('go')}; "
-      f"load average at start {env.get('load_start')}, at end {env.get('load_end')}.\n")
+      f"load average at start {env.get('load_start')}, at end {env.get('load_end')}; "
+      f"output folders on {env.get('outfs', 'the disk')}.\n")
 print('Versions: ' + '; '.join(f'{k} {env[k]}' for k in ('fwstar', 'binwalk', 'unsquashfs', 'cpio', 'gzip', 'tar',
       'unzip', 'checksec', 'gitleaks', 'syft') if k in env) + '.\n')
 
@@ -191,6 +197,7 @@ log() { echo "[$(date -u +%H:%M:%S) load $(load1)] $*" >&2; }
 	echo "cpu	$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 	echo "mem	$(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo)"
 	echo "kernel	$(uname -r)"
+	echo "outfs	$(df -PT "$tmp" | awk 'NR == 2 {print $2 " (" $7 ")"}')"
 	echo "go	$(go version | cut -d' ' -f3-)"
 	echo "fwstar	$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "binwalk	$(binwalk --help 2>&1 | sed -n 's/^Binwalk v//p' | head -1) (Debian $(dpkg-query -W -f '${Version}' binwalk))"
@@ -318,16 +325,21 @@ images=(
 	"$corpus/debian12-kirkwood-initrd.gz"
 	"$corpus/debian12-ovmf-x64.fd"
 	"$root/samples/demo-router.bin"
+	"$tmp/openwrt-rootfs.squashfs"
 )
+# OpenWrt's root file system alone, as its header places it: unsquashfs and
+# fwstar on the same job, without the kernel that fwstar also unpacks.
+dd if="$corpus/openwrt-15.05.1-tl-wr703n-factory.bin" of="$tmp/openwrt-rootfs.squashfs" \
+	bs=4096 skip=1159328 count=2316100 iflag=skip_bytes,count_bytes status=none
 for img in "${images[@]}"; do cat "$img" >/dev/null; done # warm the page cache
 
 # The format's own Debian tool, where one applies: "TOOL NAME::COMMAND", the
 # command run by bash in the output folder with $1 = the image.
 peer_tool() {
 	case $(basename "$1") in
-	openwrt-*) echo 'unsquashfs::unsquashfs -q -n -f -o 1159328 -d out "$1"' ;;
+	openwrt-15*) echo 'unsquashfs::unsquashfs -q -n -f -o 1159328 -d out "$1"' ;;
 	ddwrt-*) echo 'unsquashfs::unsquashfs -q -n -f -o 923872 -d out "$1"' ;;
-	iotctf2020-*) echo 'unsquashfs::unsquashfs -q -n -f -d out "$1"' ;;
+	iotctf2020-* | openwrt-rootfs.squashfs) echo 'unsquashfs::unsquashfs -q -n -f -d out "$1"' ;;
 	demo-router.bin) echo 'unsquashfs::unsquashfs -q -n -f -o 64 -d out "$1"' ;;
 	*.tar) echo 'tar -x::tar -xf "$1"' ;;
 	*.zip) echo 'unzip::unzip -q "$1"' ;;
@@ -355,7 +367,7 @@ if has_stage unpack; then
 			timed unpack "$name" "${spec%%::*}" "$REPS" "$d" bash -c "${spec#*::}" _ "$img"
 			note unpack "$name" "${spec%%::*}" "$(count_tree "$d")"
 			case $name in
-			openwrt-*) mv "$d/out" "$trees/openwrt" ;;
+			openwrt-15*) mv "$d/out" "$trees/openwrt" ;;
 			debian12-kirkwood-*) mv "$d" "$trees/kirkwood" ;;
 			licheepi-nano-rootfs.tar) mv "$d" "$trees/licheepi" ;;
 			esac
