@@ -198,49 +198,75 @@ type fileReader struct {
 }
 
 func (r *fileReader) Read(b []byte) (int, error) {
+	if err := r.fill(); err != nil {
+		return 0, err
+	}
+	n := copy(b, r.cur)
+	r.cur = r.cur[n:]
+	return n, nil
+}
+
+// WriteTo hands w each decoded block as it is, saving Read's copy.
+func (r *fileReader) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for {
+		if err := r.fill(); err == io.EOF {
+			return n, nil
+		} else if err != nil {
+			return n, err
+		}
+		m, err := w.Write(r.cur)
+		n += int64(m)
+		r.cur = r.cur[m:]
+		if err != nil {
+			return n, err
+		}
+	}
+}
+
+// fill makes r.cur hold the file's next bytes, or returns io.EOF at its end.
+func (r *fileReader) fill() error {
 	for len(r.cur) == 0 {
 		r.release()
 		if r.err != nil {
-			return 0, r.err
+			return r.err
 		}
 		if r.ended {
-			return 0, io.EOF
+			return io.EOF
 		}
 		p := r.take()
 		if p == nil {
-			return 0, io.EOF
+			return io.EOF
 		}
 		i := r.next
 		r.next++
 		select {
 		case <-p.done:
 		case <-r.ctx.Done():
-			return 0, r.ctx.Err()
+			return r.ctx.Err()
 		}
 		r.held = p
 		if p.err != nil {
 			r.err = p.err
-			return 0, r.err
+			return r.err
 		}
 		bs := int64(r.pl.img.s.blockSize)
 		if i < len(r.in.blocks) {
 			if want := min(bs, r.in.size-int64(i)*bs); int64(len(p.data)) != want {
 				r.err = r.pl.img.errorf(r.in.start, "file block %d holds %d bytes, want %d", i, len(p.data), want)
-				return 0, r.err
+				return r.err
 			}
 			r.cur = p.data
 		} else {
 			tail := r.in.size - int64(len(r.in.blocks))*bs
 			if int64(r.in.fragOffset)+tail > int64(len(p.data)) {
 				r.err = r.pl.img.errorf(r.in.start, "file tail at %d+%d past its fragment of %d bytes", r.in.fragOffset, tail, len(p.data))
-				return 0, r.err
+				return r.err
 			}
 			r.cur = p.data[r.in.fragOffset : int64(r.in.fragOffset)+tail]
 		}
 	}
-	n := copy(b, r.cur)
-	r.cur = r.cur[n:]
-	return n, nil
+	return nil
 }
 
 // release returns the block just written to the pool.
