@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"io"
 	"math"
 )
@@ -56,14 +57,32 @@ func paddingRuns(r io.ReaderAt, from, to int64) [][2]int64 {
 	}
 	for off := from; off < to; {
 		n, err := r.ReadAt(buf[:min(int64(len(buf)), to-off)], off)
-		for i, b := range buf[:n] {
-			switch {
-			case runStart >= 0 && b == runByte:
-			case b == 0x00 || b == 0xFF:
-				flush(off + int64(i))
-				runStart, runByte = off+int64(i), b
-			default:
-				flush(off + int64(i))
+		b := buf[:n]
+		// Two tight loops, as most bytes are in neither a run nor next to one:
+		// one skips to the next 0x00 or 0xFF, eight bytes at a time while
+		// none is either, the other to the run's end.
+		for i := 0; i < n; {
+			if runStart < 0 {
+				for i+8 <= n {
+					if v := binary.LittleEndian.Uint64(b[i:]); zeroByte(v)|zeroByte(^v) != 0 {
+						break
+					}
+					i += 8
+				}
+				for i < n && b[i] != 0x00 && b[i] != 0xFF {
+					i++
+				}
+				if i < n {
+					runStart, runByte = off+int64(i), b[i]
+					i++
+				}
+				continue
+			}
+			for i < n && b[i] == runByte {
+				i++
+			}
+			if i < n {
+				flush(off + int64(i)) // b[i] may start the other byte's run
 			}
 		}
 		off += int64(n)
@@ -74,4 +93,9 @@ func paddingRuns(r io.ReaderAt, from, to int64) [][2]int64 {
 	}
 	flush(to)
 	return runs
+}
+
+// zeroByte is non-zero when one of v's bytes is zero.
+func zeroByte(v uint64) uint64 {
+	return (v - 0x0101010101010101) &^ v & 0x8080808080808080
 }
