@@ -55,7 +55,7 @@ func DecodeRaw(dst, src []byte, h Header) (int, error) {
 	var d decoder
 	d.setProps(h.Props)
 	d.win, d.dictSize = dst, h.dict()
-	if err := d.rc.init(src); err != nil {
+	if err := d.start(src); err != nil {
 		return 0, err
 	}
 	if h.Size < 0 {
@@ -150,18 +150,18 @@ func NewReader(r io.Reader, dictMax uint32) (*Reader, error) {
 
 // InputOffset is the number of input bytes the stream has consumed so far,
 // header included.
-func (z *Reader) InputOffset() int64 { return z.inBase + int64(min(z.d.rc.ip, len(z.d.rc.in))) }
+func (z *Reader) InputOffset() int64 { return z.inBase + int64(min(z.d.rc.ip, len(z.d.in))) }
 
 // fill tops the input buffer up so that a whole symbol is there.
 func (z *Reader) fill() error {
-	in := z.d.rc.in
+	in := z.d.in
 	if z.inEOF || len(in)-z.d.rc.ip >= inSlack {
 		return nil
 	}
 	n := copy(z.buf[:cap(z.buf)], in[z.d.rc.ip:])
 	z.inBase += int64(z.d.rc.ip)
 	m, err := io.ReadFull(z.r, z.buf[n:cap(z.buf)])
-	z.d.rc.in, z.d.rc.ip = z.buf[:n+m], 0
+	z.d.in, z.d.rc.ip = z.buf[:n+m], 0
 	switch err {
 	case nil:
 	case io.EOF, io.ErrUnexpectedEOF:
@@ -174,9 +174,9 @@ func (z *Reader) fill() error {
 
 func (z *Reader) safe() int {
 	if z.inEOF {
-		return len(z.d.rc.in)
+		return len(z.d.in)
 	}
-	return len(z.d.rc.in) - inSlack
+	return len(z.d.in) - inSlack
 }
 
 func (z *Reader) Read(p []byte) (int, error) {
@@ -204,7 +204,7 @@ func (z *Reader) step() error {
 	}
 	if !z.started {
 		z.started = true
-		if err := d.rc.init(d.rc.in); err != nil {
+		if err := d.start(d.in); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/fwstar/fwstar/samples"
 	ulzma "github.com/ulikunitz/xz/lzma"
 )
 
@@ -50,4 +51,37 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkKernel decodes the LZMA kernel of the OpenWrt corpus image (an
+// lzma-alone stream at offset 512), whole-buffer and through the Reader as
+// extractors/compress does; compare with `xz --format=lzma -dc`.
+func BenchmarkKernel(b *testing.B) {
+	img, err := os.ReadFile(samples.Corpus(b, "openwrt-15.05.1-tl-wr703n-factory.bin"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	lz := img[512 : 512+1158814]
+	h, err := ParseHeader(lz)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]byte, h.Size)
+	b.Run("flat", func(b *testing.B) {
+		b.SetBytes(h.Size)
+		for b.Loop() {
+			if _, err := DecodeAlone(out, lz, 1<<30); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("stream", func(b *testing.B) {
+		b.SetBytes(h.Size)
+		for b.Loop() {
+			z, _ := NewReader(bytes.NewReader(lz), 1<<30)
+			if n, err := io.Copy(io.Discard, z); err != nil || n != h.Size {
+				b.Fatal(n, err)
+			}
+		}
+	})
 }

@@ -51,11 +51,16 @@ var initProbs = func() (p probs) {
 	return p
 }()
 
+// afterLiteral is the state after a literal: a lookup instead of a
+// three-way branch on the state.
+var afterLiteral = [numStates]uint8{0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 4, 5}
+
 // decoder is the LZMA state plus its output window. win[:pos] holds the
 // history; base is where the dictionary was last reset (it goes negative as
 // the window slides), so pos-base is the number of bytes since then.
 type decoder struct {
 	rc    rangeDec
+	in    []byte // the range coder's input
 	p     probs
 	lit   []uint16
 	props Props
@@ -68,6 +73,12 @@ type decoder struct {
 	dictSize int
 	pending  int  // match bytes still to copy after the window filled
 	eos      bool // the end marker was decoded
+}
+
+// start begins a range-coded stream at in[0].
+func (d *decoder) start(in []byte) error {
+	d.in = in
+	return d.rc.init(in)
 }
 
 // setProps sizes the literal coder and resets the state.
@@ -96,87 +107,93 @@ func (d *decoder) resetState() {
 // a match is kept in pending for the next call. The caller ensures that the
 // input holds a whole symbol unless it is complete (safe is the last ip at
 // which a symbol may start, len(in) when no more input comes).
+//
+// The coder, the state and the reps live in locals for the whole loop (see
+// rangeDec) and go back to d only on the way out.
 func (d *decoder) run(stop, end, safe int) error {
-	rc := &d.rc
+	rc, in := d.rc, d.in
 	p := &d.p
+	lit := d.lit
 	win := d.win[:end]
-	pos := d.pos
-	state := d.state
-	rep0 := d.rep[0]
+	pos, base, dict, pending := d.pos, d.base, d.dictSize, d.pending
+	state, rep0, rep1, rep2, rep3 := d.state, d.rep[0], d.rep[1], d.rep[2], d.rep[3]
 	lc := d.props.LC
 	lpMask := uint32(1)<<d.props.LP - 1
 	pbMask := uint32(1)<<d.props.PB - 1
-	dict := d.dictSize
 	var err error
 
-	if d.pending > 0 {
-		n := min(d.pending, end-pos)
+	if pending > 0 {
+		n := min(pending, end-pos)
 		copyMatch(win, pos, int(rep0)+1, n)
 		pos += n
-		d.pending -= n
+		pending -= n
 	}
-	for pos < stop && d.pending == 0 {
+	for pos < stop && pending == 0 {
 		if rc.ip > safe {
-			if rc.ip > len(rc.in) {
+			if rc.ip > len(in) {
 				err = ErrTruncated
 			}
 			break
 		}
-		n := uint32(pos - d.base)
+		n := uint32(pos - base)
 		posState := n & pbMask
-		if rc.bit(&p.isMatch[state<<4|posState]) == 0 {
+		var b uint32
+		rc, b = rc.bit(&p.isMatch[state<<4|posState])
+		rc = rc.norm(in)
+		if b == 0 {
 			// Literal.
 			prev := uint32(0)
-			if pos > d.base {
+			if pos > base {
 				prev = uint32(win[pos-1])
 			}
 			off := ((n&lpMask)<<lc + prev>>(8-lc)) * 0x300
-			var match uint32
-			if state >= 7 {
-				match = uint32(win[pos-int(rep0)-1])
+			probs := (*[0x300]uint16)(lit[off : off+0x300])
+			var c byte
+			if state < 7 {
+				rc, c = rc.literal(in, probs)
+			} else {
+				rc, c = rc.matchedLiteral(in, probs, uint32(win[pos-int(rep0)-1]))
 			}
-			b := rc.literal((*[0x300]uint16)(d.lit[off:off+0x300]), state >= 7, match)
 			if pos >= end {
 				err = ErrTooBig
 				break
 			}
-			win[pos] = b
+			win[pos] = c
 			pos++
-			switch {
-			case state < 4:
-				state = 0
-			case state < 10:
-				state -= 3
-			default:
-				state -= 6
-			}
+			state = uint32(afterLiteral[state])
 			continue
 		}
 		var length uint32
-		if rc.bit(&p.isRep[state]) == 0 {
+		rc, b = rc.bit(&p.isRep[state])
+		rc = rc.norm(in)
+		if b == 0 {
 			// Match with a new distance.
-			length = rc.length(&p.lens, posState)
-			d.rep[3], d.rep[2], d.rep[1] = d.rep[2], d.rep[1], rep0
+			rc, length = rc.length(in, &p.lens, posState)
+			rep3, rep2, rep1 = rep2, rep1, rep0
 			if state < 7 {
 				state = 7
 			} else {
 				state = 10
 			}
-			rep0 = rc.distance(p, length)
+			rc, rep0 = rc.distance(in, p, length)
 			if rep0 == eosDist {
 				d.eos = true
 				break
 			}
 		} else {
-			if rc.bit(&p.isRepG0[state]) == 0 {
-				if rc.bit(&p.isRep0Long[state<<4|posState]) == 0 {
+			rc, b = rc.bit(&p.isRepG0[state])
+			rc = rc.norm(in)
+			if b == 0 {
+				rc, b = rc.bit(&p.isRep0Long[state<<4|posState])
+				rc = rc.norm(in)
+				if b == 0 {
 					// Short rep: one byte at rep0.
 					if state < 7 {
 						state = 9
 					} else {
 						state = 11
 					}
-					if int(rep0) >= min(pos-d.base, dict) {
+					if int(rep0) >= min(pos-base, dict) {
 						err = ErrCorrupt
 						break
 					}
@@ -190,28 +207,32 @@ func (d *decoder) run(stop, end, safe int) error {
 				}
 			} else {
 				var dist uint32
-				if rc.bit(&p.isRepG1[state]) == 0 {
-					dist = d.rep[1]
+				rc, b = rc.bit(&p.isRepG1[state])
+				rc = rc.norm(in)
+				if b == 0 {
+					dist = rep1
 				} else {
-					if rc.bit(&p.isRepG2[state]) == 0 {
-						dist = d.rep[2]
+					rc, b = rc.bit(&p.isRepG2[state])
+					rc = rc.norm(in)
+					if b == 0 {
+						dist = rep2
 					} else {
-						dist = d.rep[3]
-						d.rep[3] = d.rep[2]
+						dist = rep3
+						rep3 = rep2
 					}
-					d.rep[2] = d.rep[1]
+					rep2 = rep1
 				}
-				d.rep[1] = rep0
+				rep1 = rep0
 				rep0 = dist
 			}
-			length = rc.length(&p.reps, posState)
+			rc, length = rc.length(in, &p.reps, posState)
 			if state < 7 {
 				state = 8
 			} else {
 				state = 11
 			}
 		}
-		if int(rep0) >= min(pos-d.base, dict) {
+		if int(rep0) >= min(pos-base, dict) {
 			err = ErrCorrupt
 			break
 		}
@@ -221,16 +242,17 @@ func (d *decoder) run(stop, end, safe int) error {
 				err = ErrTooBig
 				break
 			}
-			d.pending = l - (end - pos)
+			pending = l - (end - pos)
 			l = end - pos
 		}
 		copyMatch(win, pos, int(rep0)+1, l)
 		pos += l
 	}
-	if err == nil && rc.ip > len(rc.in) {
+	if err == nil && rc.ip > len(in) {
 		err = ErrTruncated
 	}
-	d.pos, d.state, d.rep[0] = pos, state, rep0
+	d.rc, d.pos, d.pending = rc, pos, pending
+	d.state, d.rep = state, [4]uint32{rep0, rep1, rep2, rep3}
 	return err
 }
 
@@ -248,28 +270,66 @@ func copyMatch(win []byte, pos, dist, n int) {
 	}
 }
 
-// length decodes a match length minus two.
-func (r *rangeDec) length(l *lenProbs, posState uint32) uint32 {
-	if r.bit(&l.choice) == 0 {
-		return r.tree(l.low[posState&15][:], 3)
+// length decodes a match length minus two. It and distance write their
+// bit-tree loops out in place: a call per tree (Go does not inline a loop
+// of this size) costs more than the tree's few bits.
+func (r rangeDec) length(in []byte, l *lenProbs, posState uint32) (rangeDec, uint32) {
+	p, bits, base := l.low[posState&15][:], uint32(3), uint32(0)
+	r, b := r.bit(&l.choice)
+	r = r.norm(in)
+	if b != 0 {
+		r, b = r.bit(&l.choice2)
+		r = r.norm(in)
+		if b == 0 {
+			p, base = l.mid[posState&15][:], 8
+		} else {
+			p, bits, base = l.high[:], 8, 16
+		}
 	}
-	if r.bit(&l.choice2) == 0 {
-		return 8 + r.tree(l.mid[posState&15][:], 3)
+	p = p[:1<<bits]
+	m := uint32(1)
+	for m < 1<<bits {
+		r, b = r.bitMask(&p[m])
+		r = r.norm(in)
+		m = m<<1 | b
 	}
-	return 16 + r.tree(l.high[:], 8)
+	return r, base + m - 1<<bits
 }
 
 // distance decodes a match distance minus one (spec "The distance decoder").
-func (r *rangeDec) distance(p *probs, length uint32) uint32 {
-	slot := r.tree(p.slot[min(length, 3)][:], 6)
+func (r rangeDec) distance(in []byte, p *probs, length uint32) (rangeDec, uint32) {
+	sp := &p.slot[min(length, 3)]
+	slot := uint32(1)
+	for slot < 64 {
+		var b uint32
+		r, b = r.bitMask(&sp[slot])
+		r = r.norm(in)
+		slot = slot<<1 | b
+	}
+	slot -= 64
 	if slot < 4 {
-		return slot
+		return r, slot
 	}
 	bits := slot>>1 - 1
 	dist := (2 | slot&1) << bits
+	// The low bits come from a reverse bit tree: bits of them for the
+	// slots below 14, else the 4 align bits under direct ones.
+	var rev []uint16
 	if slot < 14 {
-		return dist + r.reverse(p.special[dist-slot:], uint(bits))
+		rev = p.special[dist-slot:]
+	} else {
+		var v uint32
+		r, v = r.direct(in, bits-4)
+		dist += v << 4
+		rev, bits = p.align[:], 4
 	}
-	dist += r.direct(bits-4) << 4
-	return dist + r.reverse(p.align[:], 4)
+	m := uint32(1)
+	for i := uint32(0); i < bits; i++ {
+		var b uint32
+		r, b = r.bitMask(&rev[m])
+		r = r.norm(in)
+		m = m<<1 | b
+		dist |= b << i
+	}
+	return r, dist
 }

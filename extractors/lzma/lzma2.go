@@ -80,7 +80,7 @@ func DecodeLZMA2(dst, src []byte, dict uint32) (n, used int, err error) {
 		if usize > len(dst)-d.pos {
 			return d.pos, ip, ErrTooBig
 		}
-		if err := d.rc.init(src[ip : ip+psize]); err != nil {
+		if err := d.start(src[ip : ip+psize]); err != nil {
 			return d.pos, ip, ErrCorrupt
 		}
 		end := d.pos + usize

@@ -1,13 +1,18 @@
 package lzma
 
-// rangeDec is the range decoder (spec "The range decoder"). It normalizes
-// after each bit, as the encoder does, so a stream is consumed exactly to its
-// last byte. Reading past the input yields zeros and moves ip past len(in);
-// callers check that once per symbol instead of per byte.
+// rangeDec is the range decoder (spec "The range decoder") reading from
+// decoder.in. It normalizes after each bit, as the encoder does, so a stream
+// is consumed exactly to its last byte. Reading past the input yields zeros
+// and moves ip past len(in); callers check that once per symbol instead of
+// per byte.
+//
+// Speed: the decode loop holds a rangeDec in a local and the methods below
+// take and return it by value. A struct this small (no slice in it) stays in
+// registers, where fields reached through a pointer would be loaded and
+// stored around every bit.
 type rangeDec struct {
 	rng, code uint32
 	ip        int
-	in        []byte
 }
 
 const (
@@ -22,7 +27,7 @@ const (
 
 // init reads the five initial bytes; the first is always zero.
 func (r *rangeDec) init(in []byte) error {
-	r.in, r.ip, r.rng = in, 5, 0xFFFFFFFF
+	r.ip, r.rng = 5, 0xFFFFFFFF
 	if len(in) < 5 {
 		return ErrTruncated
 	}
@@ -36,143 +41,103 @@ func (r *rangeDec) init(in []byte) error {
 	return nil
 }
 
-// The hot loops below decode with the coder's fields in locals and the bit
-// step written out: Go will not inline a function this size, and a call per
-// bit costs more than the bit.
-
-// bit decodes one bit with probability *p and adapts it.
-func (r *rangeDec) bit(p *uint16) uint32 {
-	rng, code := r.rng, r.code
+// bit decodes one bit with probability *p and adapts it, with a branch: for
+// the symbol-kind decisions and other bits that mostly go one way. The
+// caller then calls norm: together they are too big for Go to inline, apart
+// they are not.
+func (r rangeDec) bit(p *uint16) (rangeDec, uint32) {
 	v := uint32(*p)
-	bound := (rng >> probBits) * v
-	var b uint32
-	if code < bound {
-		rng = bound
+	bound := (r.rng >> probBits) * v
+	if r.code < bound {
+		r.rng = bound
 		*p = uint16(v + (1<<probBits-v)>>moveBits)
-	} else {
-		code -= bound
-		rng -= bound
-		*p = uint16(v - v>>moveBits)
-		b = 1
+		return r, 0
 	}
-	if rng < topValue {
+	r.rng -= bound
+	r.code -= bound
+	*p = uint16(v - v>>moveBits)
+	return r, 1
+}
+
+// bitMask is bit without branches: lt is all ones when code < bound (a 0
+// bit) and selects each result. Bits of literals and bit trees are close to
+// random, and a mispredicted branch costs more than computing both sides.
+func (r rangeDec) bitMask(p *uint16) (rangeDec, uint32) {
+	v := uint32(*p)
+	bound := (r.rng >> probBits) * v
+	lt := uint32(int64(uint64(r.code)-uint64(bound)) >> 63)
+	r.rng = bound&lt | (r.rng-bound)&^lt
+	r.code -= bound &^ lt
+	// v + (2048-v)>>5 for a 0 and v - v>>5 for a 1, as one arithmetic shift:
+	// (2048-v)>>5 is -((v-2017)>>5) rounded toward minus infinity.
+	*p = uint16(v - uint32(int32(v-lt&(1<<probBits-(1<<moveBits-1)))>>moveBits))
+	return r, lt + 1
+}
+
+// norm shifts in the next input byte (zero past the end) once the range
+// has shrunk below 2^24; after one bit a single byte always suffices.
+func (r rangeDec) norm(in []byte) rangeDec {
+	if r.rng < topValue {
 		var c byte
-		if r.ip < len(r.in) {
-			c = r.in[r.ip]
+		if uint(r.ip) < uint(len(in)) { // unsigned: no bounds check
+			c = in[r.ip]
 		}
 		r.ip++
-		rng <<= 8
-		code = code<<8 | uint32(c)
+		r.rng <<= 8
+		r.code = r.code<<8 | uint32(c)
 	}
-	r.rng, r.code = rng, code
-	return b
+	return r
 }
 
-// tree decodes a bits-wide symbol through a bit tree, high bit first; p
-// holds at least 1<<bits probabilities.
-func (r *rangeDec) tree(p []uint16, bits uint) uint32 {
-	rng, code, ip, in := r.rng, r.code, r.ip, r.in
-	p = p[:1<<bits]
-	m := uint32(1)
-	for m < 1<<bits {
-		pr := &p[m]
-		v := uint32(*pr)
-		bound := (rng >> probBits) * v
-		if code < bound {
-			rng = bound
-			*pr = uint16(v + (1<<probBits-v)>>moveBits)
-			m <<= 1
-		} else {
-			code -= bound
-			rng -= bound
-			*pr = uint16(v - v>>moveBits)
-			m = m<<1 | 1
-		}
-		if rng < topValue {
-			var c byte
-			if ip < len(in) {
-				c = in[ip]
-			}
-			ip++
-			rng <<= 8
-			code = code<<8 | uint32(c)
-		}
-	}
-	r.rng, r.code, r.ip = rng, code, ip
-	return m - 1<<bits
-}
-
-// literal decodes a literal byte; p are its context's 0x300 probabilities.
-// After a match (matched) the bits of match, the byte at rep0, select the
-// probabilities p[0x100+bit<<8+sym] until a decoded bit differs from them;
-// offs is 0x100 while they agree and 0 after.
-func (r *rangeDec) literal(p *[0x300]uint16, matched bool, match uint32) byte {
-	rng, code, ip, in := r.rng, r.code, r.ip, r.in
+// literal decodes a literal byte (not after a match); p are its context's
+// probabilities.
+func (r rangeDec) literal(in []byte, p *[0x300]uint16) (rangeDec, byte) {
 	sym := uint32(1)
-	offs := uint32(0)
-	if matched {
-		offs = 0x100
+	for sym < 0x100 {
+		var b uint32
+		r, b = r.bitMask(&p[sym])
+		r = r.norm(in)
+		sym = sym<<1 | b
+	}
+	return r, byte(sym)
+}
+
+// matchedLiteral decodes a literal right after a match: while its bits
+// agree with those of match, the byte at rep0, each bit has its own
+// probabilities p[0x100+matchBit<<8+sym]; after the first difference the
+// rest are plain literal bits. The matched bits mostly agree, so they take
+// the branching bit.
+func (r rangeDec) matchedLiteral(in []byte, p *[0x300]uint16, match uint32) (rangeDec, byte) {
+	sym := uint32(1)
+	for sym < 0x100 {
+		mb := match >> 7 & 1
+		match <<= 1
+		var b uint32
+		r, b = r.bit(&p[0x100+mb<<8+sym])
+		r = r.norm(in)
+		sym = sym<<1 | b
+		if b != mb {
+			break
+		}
 	}
 	for sym < 0x100 {
-		match <<= 1
-		mb := match & offs
-		pr := &p[offs+mb+sym]
-		v := uint32(*pr)
-		bound := (rng >> probBits) * v
-		if code < bound {
-			rng = bound
-			*pr = uint16(v + (1<<probBits-v)>>moveBits)
-			sym <<= 1
-			offs &^= mb
-		} else {
-			code -= bound
-			rng -= bound
-			*pr = uint16(v - v>>moveBits)
-			sym = sym<<1 | 1
-			offs &= mb
-		}
-		if rng < topValue {
-			var c byte
-			if ip < len(in) {
-				c = in[ip]
-			}
-			ip++
-			rng <<= 8
-			code = code<<8 | uint32(c)
-		}
+		var b uint32
+		r, b = r.bitMask(&p[sym])
+		r = r.norm(in)
+		sym = sym<<1 | b
 	}
-	r.rng, r.code, r.ip = rng, code, ip
-	return byte(sym)
+	return r, byte(sym)
 }
 
 // direct decodes n bits of probability one half.
-func (r *rangeDec) direct(n uint32) uint32 {
+func (r rangeDec) direct(in []byte, n uint32) (rangeDec, uint32) {
 	var v uint32
 	for ; n > 0; n-- {
 		r.rng >>= 1
 		t := 0 - ((r.code - r.rng) >> 31) // all ones when code < rng
 		r.code -= r.rng &^ t
 		v = v<<1 | (t + 1)
-		if r.rng < topValue {
-			var c byte
-			if r.ip < len(r.in) {
-				c = r.in[r.ip]
-			}
-			r.ip++
-			r.rng <<= 8
-			r.code = r.code<<8 | uint32(c)
-		}
+		r = r.norm(in)
 	}
-	return v
-}
-
-// reverse decodes a bits-wide symbol through a bit tree, low bit first.
-func (r *rangeDec) reverse(p []uint16, bits uint) uint32 {
-	m, v := uint32(1), uint32(0)
-	for i := uint(0); i < bits; i++ {
-		b := r.bit(&p[m])
-		m = m<<1 | b
-		v |= b << i
-	}
-	return v
+	return r, v
 }
