@@ -14,8 +14,10 @@ import (
 // are written, hashed and scanned by another pool, a file each: the walker
 // queues every block of a file as a piece on the file's own queue (in file
 // order) and hands it to the decoders; a file's writer takes its pieces off
-// its queue and waits for each to be done. A token per queued piece bounds
-// the decoded bytes held at once.
+// its queue and waits for each to be done. A token per queued block that
+// holds its own decoded bytes bounds those held at once; a fragment block
+// shared by many small files takes one token, not one per file, so that the
+// walk runs on past them and the next fragment block is decoded meanwhile.
 
 const uncompressedBit = 1 << 24 // in a data block's size word
 
@@ -112,18 +114,25 @@ func (pl *pipeline) decodeBlock(dec *decoder, src *[]byte, j job) ([]byte, error
 	return out, nil
 }
 
-// send queues p on its file's queue q, which holds as many pieces as may be
-// queued in all, once a token is free; nil ends the file. It fails once the
-// writer has stopped.
-func (pl *pipeline) send(q chan<- *piece, p *piece) error {
-	if p != nil {
+// queued is a piece on a file's queue; token says it holds one.
+type queued struct {
+	p     *piece
+	token bool
+}
+
+// send queues p on its file's queue q, once a token is free when it takes
+// one; nil ends the file. q holds every block that may take a token, the
+// fragment block and the nil, so that this never waits for its writer. It
+// fails once the writer has stopped.
+func (pl *pipeline) send(q chan<- queued, p *piece, token bool) error {
+	if token {
 		select {
 		case pl.slots <- struct{}{}:
 		case <-pl.quit:
 			return errStopped
 		}
 	}
-	q <- p
+	q <- queued{p, token}
 	return nil
 }
 
@@ -141,12 +150,12 @@ func (pl *pipeline) decodeAt(off int64, word uint32, max int, pooled bool) (*pie
 // schedule queues the pieces of a regular file: its blocks, then the
 // fragment block its tail is in, then nil to end the file. It stops early
 // when the writer aborts the file.
-func (pl *pipeline) schedule(in *inode, frag *fragment, abort *atomic.Bool, q chan<- *piece) error {
+func (pl *pipeline) schedule(in *inode, frag *fragment, abort *atomic.Bool, q chan<- queued) error {
 	bs := int64(pl.img.s.blockSize)
 	off := in.start
 	for i, word := range in.blocks {
 		if abort.Load() {
-			return pl.send(q, nil)
+			return pl.send(q, nil, false)
 		}
 		want := int(min(bs, in.size-int64(i)*bs))
 		var p *piece
@@ -159,12 +168,12 @@ func (pl *pipeline) schedule(in *inode, frag *fragment, abort *atomic.Bool, q ch
 			}
 			off += int64(word &^ uncompressedBit)
 		}
-		if err := pl.send(q, p); err != nil {
+		if err := pl.send(q, p, true); err != nil {
 			return err
 		}
 	}
 	if frag == nil || abort.Load() {
-		return pl.send(q, nil)
+		return pl.send(q, nil, false)
 	}
 	p, ok := pl.frags[in.frag]
 	if !ok {
@@ -177,10 +186,10 @@ func (pl *pipeline) schedule(in *inode, frag *fragment, abort *atomic.Bool, q ch
 		}
 		pl.frags[in.frag] = p
 	}
-	if err := pl.send(q, p); err != nil {
+	if err := pl.send(q, p, !ok); err != nil {
 		return err
 	}
-	return pl.send(q, nil)
+	return pl.send(q, nil, false)
 }
 
 // fileReader streams one file's pieces to the sink.
@@ -188,7 +197,7 @@ type fileReader struct {
 	ctx    context.Context
 	pl     *pipeline
 	in     *inode
-	pieces <-chan *piece
+	pieces <-chan queued
 	abort  *atomic.Bool
 	next   int  // index of the next piece
 	ended  bool // the nil that ends the file was taken
@@ -280,13 +289,15 @@ func (r *fileReader) release() {
 
 // take returns the file's next piece, or nil at its end, and frees its token.
 func (r *fileReader) take() *piece {
-	p := <-r.pieces
-	if p == nil {
+	e := <-r.pieces
+	if e.p == nil {
 		r.ended = true
 		return nil
 	}
-	<-r.pl.slots
-	return p
+	if e.token {
+		<-r.pl.slots
+	}
+	return e.p
 }
 
 // finish stops the walker queueing this file and takes what it queued.

@@ -16,7 +16,7 @@ type item struct {
 	uid, gid int64
 	link     string       // a later name of a file already written
 	abort    *atomic.Bool // set by the writer to stop a file's data
-	pieces   chan *piece  // a file's data, in order, then nil
+	pieces   chan queued  // a file's data, in order, then nil
 }
 
 // walker reads the directory tree from the metadata tables, queues file
@@ -162,9 +162,7 @@ func (w *walker) sendFile(it item) error {
 		frag = &f
 	}
 	it.abort = new(atomic.Bool)
-	// The queue holds every piece that may be queued, and the nil: sending
-	// on it never waits for its writer.
-	it.pieces = make(chan *piece, queuedPieces(w.pl.workers)+1)
+	it.pieces = make(chan queued, queuedPieces(w.pl.workers)+2)
 	if err := w.send(it); err != nil {
 		return err
 	}
