@@ -364,7 +364,9 @@ type pageReader struct {
 	n    int
 }
 
-const identifyPage = 64 << 10
+// identifyPage is small: headers are small, and candidates far apart (a
+// common magic in a large file) each cost a read of the page.
+const identifyPage = 8 << 10
 
 func (p *pageReader) ReadAt(b []byte, off int64) (int, error) {
 	if off < 0 || len(b) > identifyPage/2 {
