@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -35,6 +37,21 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	// --cpuprofile writes a pprof CPU profile of the run, for reports of an
+	// image that unpacks or scans slowly.
+	var profile string
+	root.PersistentFlags().StringVar(&profile, "cpuprofile", "", "write a CPU profile of the run to FILE (pprof)")
+	root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if profile == "" {
+			return nil
+		}
+		f, err := os.Create(profile)
+		if err != nil {
+			return &exitError{exitUsage, err}
+		}
+		return pprof.StartCPUProfile(f) // execute stops it, which writes it out
+	}
 	root.AddCommand(newExtractCmd(), newScanCmd(), newSBOMCmd(), newDBCmd(), newBatchCmd(), newSubmitCmd(), newWorkerCmd(), newResultsCmd())
 	return root
 }
@@ -43,6 +60,7 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
+	pprof.StopCPUProfile()
 	if err == nil {
 		return exitOK
 	}
