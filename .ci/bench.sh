@@ -348,8 +348,10 @@ peer_tool() {
 	esac
 }
 
-trees=$tmp/trees # reference extractions reused by the later stages
-mkdir -p "$trees"
+# Reference extractions reused by the later stages, on the disk even when
+# TMPDIR is /dev/shm: syft skips every path under /dev.
+trees=$(mktemp -d /var/tmp/fwstar-trees.XXXXXX)
+trap 'rm -rf "$tmp" "$trees"' EXIT
 
 # --- unpack ------------------------------------------------------------------
 if has_stage unpack; then
