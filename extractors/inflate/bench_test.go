@@ -1,13 +1,16 @@
 package inflate
 
 import (
+	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/zlib"
 	stdadler32 "hash/adler32"
 	"io"
 	"os"
 	"testing"
 
+	kflate "github.com/klauspost/compress/flate"
 	kzlib "github.com/klauspost/compress/zlib"
 )
 
@@ -87,6 +90,45 @@ func BenchmarkAdler32(b *testing.B) {
 		b.SetBytes(int64(len(p)))
 		for b.Loop() {
 			stdadler32.Checksum(p)
+		}
+	})
+}
+
+// BenchmarkStream decodes one long stream (libc, 4 times, compressed by
+// compress/flate at level 6) through a Reader to io.Discard, beside
+// klauspost's flate reader on a bufio.Reader (its fast path), as the gzip
+// handler used it.
+func BenchmarkStream(b *testing.B) {
+	data, err := os.ReadFile("/usr/lib/x86_64-linux-gnu/libc.so.6")
+	if err != nil {
+		b.Skip(err)
+	}
+	data = bytes.Repeat(data, 4)
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, 6)
+	w.Write(data)
+	w.Close()
+	src := buf.Bytes()
+	b.Run("ours", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		z := NewReader(nil)
+		for b.Loop() {
+			z.Reset(bytes.NewReader(src))
+			if n, err := z.WriteTo(io.Discard); err != nil || n != int64(len(data)) {
+				b.Fatal(n, err)
+			}
+		}
+	})
+	b.Run("klauspost", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		br := bufio.NewReaderSize(nil, 64<<10)
+		fr := kflate.NewReader(br)
+		for b.Loop() {
+			br.Reset(bytes.NewReader(src))
+			fr.(kflate.Resetter).Reset(br, nil)
+			if n, err := io.Copy(io.Discard, fr); err != nil || n != int64(len(data)) {
+				b.Fatal(n, err)
+			}
 		}
 	})
 }

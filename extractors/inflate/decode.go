@@ -10,6 +10,8 @@ type decoder struct {
 	in, out  int
 	bits     uint64
 	nb       uint
+	left     int  // bytes of the current stored block not yet copied
+	stream   bool // a Reader's: leave the loops with errMore instead of running out
 
 	lit  [litSize]uint32
 	dist [distSize]uint32
@@ -72,6 +74,23 @@ func (d *decoder) drop(n uint) {
 // stored copies a stored block: LEN and NLEN after the next byte boundary,
 // then LEN bytes.
 func (d *decoder) stored() error {
+	if err := d.storedHeader(); err != nil {
+		return err
+	}
+	n, avail, room := d.left, len(d.src)-d.in, len(d.dst)-d.out
+	d.storedCopy()
+	switch {
+	case d.left == 0:
+		return nil
+	case min(n, avail) > room:
+		return ErrTooBig // the bytes that are there would already pass dst
+	}
+	return ErrTruncated
+}
+
+// storedHeader reads a stored block's LEN and NLEN and hands the whole bytes
+// still in the bit buffer back to src, where the block's bytes follow.
+func (d *decoder) storedHeader() error {
 	d.drop(d.nb & 7)
 	if err := d.need(32); err != nil {
 		return err
@@ -81,21 +100,20 @@ func (d *decoder) stored() error {
 		return ErrCorrupt
 	}
 	d.drop(32)
-	// Hand the whole bytes still buffered back to src.
 	d.in -= int(d.nb >> 3)
 	d.bits, d.nb = 0, 0
-	avail, room := len(d.src)-d.in, len(d.dst)-d.out
-	m := min(n, avail, room)
+	d.left = n
+	return nil
+}
+
+// storedCopy copies what it can of the stored block's bytes left: as many as
+// src holds and dst has room for.
+func (d *decoder) storedCopy() {
+	m := min(d.left, len(d.src)-d.in, len(d.dst)-d.out)
 	copy(d.dst[d.out:d.out+m], d.src[d.in:d.in+m])
 	d.in += m
 	d.out += m
-	switch {
-	case m == n:
-		return nil
-	case min(n, avail) > room:
-		return ErrTooBig // the bytes that are there would already pass dst
-	}
-	return ErrTruncated
+	d.left -= m
 }
 
 // clOrder is the order of the code-length code's lengths in a header.
@@ -295,13 +313,20 @@ func (d *decoder) codes(lt *[litSize]uint32, dt *[distSize]uint32) error {
 		e = lt[bits&(1<<litBits-1)]
 	}
 	d.in, d.out, d.bits, d.nb = in, out, bits, nb
+	if d.stream {
+		return errMore // the Reader refills src or empties dst, then resumes
+	}
 	return d.slowCodes(lt, dt)
 }
 
 // slowCodes is codes near the end of src or dst: it refills a byte at a
-// time and checks every read and write.
+// time and checks every read and write. A Reader's decoder stops, between
+// symbols, when dst has no room for the longest match.
 func (d *decoder) slowCodes(lt *[litSize]uint32, dt *[distSize]uint32) error {
 	for {
+		if d.stream && len(d.dst)-d.out < 258 {
+			return errMore
+		}
 		d.fill()
 		e := lt[d.bits&(1<<litBits-1)]
 		if e&fSub != 0 {

@@ -12,6 +12,10 @@
 // of end checks while enough input and output room remain; a careful slow
 // loop handles the ends.
 //
+// Reader runs the same loops on a stream (gzip's): its input through a
+// buffer, its output through a window that keeps 32 KiB of history; a block
+// that reaches either end is resumed where it stopped.
+//
 // Hostile input: output never passes len(dst), input is never read past
 // len(src), code sets are checked as zlib checks them (over-subscribed or
 // incomplete sets are refused, but for a single one-bit code), every
