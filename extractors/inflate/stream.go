@@ -17,8 +17,9 @@ const (
 	inSize  = 128 << 10
 	winSize = history + 256<<10
 	// maxHeader bounds the bytes of a block header with a dynamic block's
-	// code lengths (3+14+19*3 bits, then at most 316 codes of 7 bits: ~290
-	// bytes), so that a header is read whole from the input buffer.
+	// code lengths (3+14+19*3 bits, then at most 320 lengths of up to 7
+	// bits of code and 7 extra bits: under 570 bytes), so that a header is
+	// read whole from the input buffer.
 	maxHeader = 1 << 10
 )
 
