@@ -106,13 +106,9 @@ func (CHK) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 
 // Extract checks the kernel, rootfs and image checksums.
 func (CHK) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
-	b, err := extractors.ReadAt(r, c.Start, chkFixed, c.End)
+	h, _, err := reparse("chk", r, c, chkFixed, c.End, func(b []byte) (chkHeader, error) { return parseCHK(b, c.End-c.Start) })
 	if err != nil {
-		return c.Start, extractors.Wrap("chk", c.Start, err, "header")
-	}
-	h, err := parseCHK(b, c.End-c.Start)
-	if err != nil {
-		return c.Start, extractors.Errorf("chk", c.Start, "%v", err)
+		return c.Start, err
 	}
 	// The image sum runs over kernel then rootfs: it continues the kernel's.
 	var kernel, rootfs, image netgearSum

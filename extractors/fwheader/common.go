@@ -108,3 +108,17 @@ func Handlers() []extractors.Handler {
 	return []extractors.Handler{UImage{}, TRX{}, TPLink{}, CHK{}, SEAMA{}, WRGG{}, UBNT{},
 		TPLinkV2{}, Safeloader{}, BuffaloTag{}, BuffaloEnc{}, DNS313{}, DNI{}}
 }
+
+// reparse reads the n header bytes of chunk c again in Extract (no further
+// than end) and parses them, with the errors every handler gives for them.
+func reparse[T any](name string, r io.ReaderAt, c extractors.Chunk, n int, end int64, parse func([]byte) (T, error)) (T, []byte, error) {
+	var h T
+	b, err := extractors.ReadAt(r, c.Start, n, end)
+	if err != nil {
+		return h, nil, extractors.Wrap(name, c.Start, err, "header")
+	}
+	if h, err = parse(b); err != nil {
+		return h, b, extractors.Errorf(name, c.Start, "%v", err)
+	}
+	return h, b, nil
+}

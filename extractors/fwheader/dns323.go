@@ -246,12 +246,8 @@ func (DNS323) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error)
 // Extract writes nothing (the engine carves the parts at the hints). It fails
 // with the problem Identify found: a checksum mismatch or a truncated image.
 func (DNS323) Extract(_ context.Context, r io.ReaderAt, c extractors.Chunk, _ extractors.Sink) (int64, error) {
-	b, err := extractors.ReadAt(r, c.Start, int(c.End-c.Start), c.End)
-	if err != nil {
-		return c.Start, extractors.Wrap("dns323", c.Start, err, "header")
-	}
-	if _, err := parseDNS323(b); err != nil {
-		return c.Start, extractors.Errorf("dns323", c.Start, "%v", err)
+	if _, _, err := reparse("dns323", r, c, int(c.End-c.Start), c.End, parseDNS323); err != nil {
+		return c.Start, err
 	}
 	if p := c.Attrs["dns323.problem"]; p != "" {
 		return c.End, extractors.Errorf("dns323", c.Start, "%s", p)

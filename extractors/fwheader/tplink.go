@@ -137,13 +137,9 @@ func (TPLink) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error)
 
 // Extract checks md5sum1 with both salts and notes which one holds.
 func (TPLink) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
-	b, err := extractors.ReadAt(r, c.Start, tplinkHdrSize, c.End)
+	h, _, err := reparse("tplink", r, c, tplinkHdrSize, c.End, parseTPLink)
 	if err != nil {
-		return c.Start, extractors.Wrap("tplink", c.Start, err, "header")
-	}
-	h, err := parseTPLink(b)
-	if err != nil {
-		return c.Start, extractors.Errorf("tplink", c.Start, "%v", err)
+		return c.Start, err
 	}
 	verdict := "mismatch"
 	for _, s := range []struct {

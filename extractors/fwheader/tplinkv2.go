@@ -149,13 +149,9 @@ func (TPLinkV2) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, erro
 
 // Extract checks md5sum1 against every end the header allows for the file.
 func (TPLinkV2) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
-	b, err := extractors.ReadAt(r, c.Start, tplinkV2HdrSize, c.End)
+	h, _, err := reparse("tplink-v2", r, c, tplinkV2HdrSize, c.End, parseTPLinkV2)
 	if err != nil {
-		return c.Start, extractors.Wrap("tplink-v2", c.Start, err, "header")
-	}
-	h, err := parseTPLinkV2(b)
-	if err != nil {
-		return c.Start, extractors.Errorf("tplink-v2", c.Start, "%v", err)
+		return c.Start, err
 	}
 	salt := tplinkV2SaltNormal
 	if !unset(h.BootLen) {

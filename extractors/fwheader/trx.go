@@ -103,13 +103,9 @@ func (TRX) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 // Extract checks the CRC over the whole length and notes the verdict; a TRX
 // whose CRC holds is certain, one whose CRC fails is still carved.
 func (TRX) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
-	b, err := extractors.ReadAt(r, c.Start, 16+4*trxMaxParts, c.Start+32)
+	h, _, err := reparse("trx", r, c, 16+4*trxMaxParts, c.Start+32, parseTRX)
 	if err != nil {
-		return c.Start, extractors.Wrap("trx", c.Start, err, "header")
-	}
-	h, err := parseTRX(b)
-	if err != nil {
-		return c.Start, extractors.Errorf("trx", c.Start, "%v", err)
+		return c.Start, err
 	}
 	sum, err := crcIEEE(ctx, r, c.Start+12, int64(h.Len)-12)
 	if ctx.Err() != nil {

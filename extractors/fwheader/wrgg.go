@@ -79,13 +79,9 @@ func (WRGG) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 
 // Extract checks the MD5 digest of the data.
 func (WRGG) Extract(ctx context.Context, r io.ReaderAt, c extractors.Chunk, dst extractors.Sink) (int64, error) {
-	b, err := extractors.ReadAt(r, c.Start, wrggHdr, c.End)
+	o, b, err := reparse("wrgg", r, c, wrggHdr, c.End, parseWRGG)
 	if err != nil {
-		return c.Start, extractors.Wrap("wrgg", c.Start, err, "header")
-	}
-	o, err := parseWRGG(b)
-	if err != nil {
-		return c.Start, extractors.Errorf("wrgg", c.Start, "%v", err)
+		return c.Start, err
 	}
 	h := md5.New()
 	if _, err := sumRange(ctx, h, r, c.End, int64(o.Uint32(b[0x68:]))); err != nil {
