@@ -136,10 +136,7 @@ func gzipData(r io.ReaderAt, off int64, zr *inflate.Reader, w io.Writer) (int64,
 	return pos + 8, nil
 }
 
-// crcWriter passes a member's output on and keeps its CRC-32 and size. Its
-// writes stop at each 32 KiB of the output, as klauspost's window did: the
-// sink refuses a whole write that passes a budget, so a blob cut by one
-// still ends at the same byte.
+// crcWriter passes a member's output on and keeps its CRC-32 and size.
 type crcWriter struct {
 	w    io.Writer
 	crc  uint32
@@ -147,19 +144,10 @@ type crcWriter struct {
 }
 
 func (c *crcWriter) Write(p []byte) (int, error) {
-	const align = 32 << 10
-	n := 0
-	for len(p) > 0 {
-		m, err := c.w.Write(p[:min(len(p), align-int(c.size%align))])
-		c.crc = crc32.Update(c.crc, crc32.IEEETable, p[:m])
-		c.size += int64(m)
-		n += m
-		p = p[m:]
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	n, err := c.w.Write(p)
+	c.crc = crc32.Update(c.crc, crc32.IEEETable, p[:n])
+	c.size += int64(n)
+	return n, err
 }
 
 // gzipMember reads the member header at off (RFC 1952 2.3): the fixed ten

@@ -170,6 +170,34 @@ func TestBombStopsAtBudgetAndTheRestIsKept(t *testing.T) {
 	}
 }
 
+// TestBudgetCutIsExact: a stream cut by a budget ends at the budget's byte,
+// whatever the sizes of the writes that carried it.
+func TestBudgetCutIsExact(t *testing.T) {
+	bomb := zeros(t, 64<<20)
+	for _, tt := range []struct {
+		limit string
+		set   func(*engine.Limits)
+		want  int64
+	}{
+		{"file-bytes", func(l *engine.Limits) { l.FileBytes = 1<<20 + 123 }, 1<<20 + 123},
+		{"bytes", func(l *engine.Limits) { l.TotalBytes = 3<<20 + 5 }, 3<<20 + 5},
+		{"ratio", func(l *engine.Limits) { l.RatioFloor, l.Ratio = 2<<20+7, 2 }, 2<<20 + 7},
+	} {
+		l := engine.DefaultLimits()
+		tt.set(&l)
+		m, _ := extract(t, bomb, l)
+		var got *engine.Chunk
+		for _, c := range m.Chunks {
+			if c.Format == "gzip" {
+				got = c
+			}
+		}
+		if got == nil || got.Limit != tt.limit || len(got.Entries) != 1 || got.Entries[0].Size != tt.want {
+			t.Errorf("%s: %+v, want one blob of %d bytes cut by the budget", tt.limit, got, tt.want)
+		}
+	}
+}
+
 func TestUnknownAndPadding(t *testing.T) {
 	noise := make([]byte, 4096)
 	rand.Read(noise)

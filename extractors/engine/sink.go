@@ -177,6 +177,10 @@ func (s *dirSink) check() error {
 func (s *dirSink) hit(limit string, v int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.hitLocked(limit, v)
+}
+
+func (s *dirSink) hitLocked(limit string, v int64) error {
 	if s.limitHit == nil {
 		s.limitHit = &extractors.LimitError{Limit: limit, Value: v}
 	}
@@ -479,30 +483,41 @@ type budgetWriter struct {
 	n int64
 }
 
+// Write writes what fits in every budget: a write that passes one writes
+// its bytes up to the budget first and then reports it, so that a blob cut
+// by a budget ends at the same byte whatever the sizes of its writes.
 func (bw *budgetWriter) Write(p []byte) (int, error) {
 	s := bw.s
 	if err := s.check(); err != nil {
 		return 0, err
 	}
 	l := s.b.limits
-	if bw.n+int64(len(p)) > l.FileBytes {
-		return 0, s.hit("file-bytes", l.FileBytes)
+	var stop error
+	if room := l.FileBytes - bw.n; int64(len(p)) > room {
+		p, stop = p[:max(room, 0)], s.hit("file-bytes", l.FileBytes)
+	}
+	if over := s.b.bytes.Add(int64(len(p))) - l.TotalBytes; over > 0 {
+		over = min(over, int64(len(p)))
+		s.b.bytes.Add(-over)
+		p, stop = p[:int64(len(p))-over], s.hit("bytes", l.TotalBytes)
 	}
 	s.mu.Lock()
+	if s.inSize > 0 {
+		// The ratio binds once the output passes both its floor and its
+		// multiple of the input.
+		if room := max(l.RatioFloor, int64(l.Ratio*float64(s.inSize))) - s.out; int64(len(p)) > room {
+			s.b.bytes.Add(-(int64(len(p)) - max(room, 0)))
+			p, stop = p[:max(room, 0)], s.hitLocked("ratio", int64(l.Ratio))
+		}
+	}
 	s.spent += int64(len(p))
-	s.mu.Unlock()
-	if s.b.bytes.Add(int64(len(p))) > l.TotalBytes {
-		return 0, s.hit("bytes", l.TotalBytes)
-	}
-	s.mu.Lock()
 	s.out += int64(len(p))
-	out := s.out
 	s.mu.Unlock()
-	if s.inSize > 0 && out > l.RatioFloor && float64(out) > l.Ratio*float64(s.inSize) {
-		return 0, s.hit("ratio", int64(l.Ratio))
-	}
 	n, err := bw.w.Write(p)
 	bw.n += int64(n)
+	if err == nil {
+		err = stop
+	}
 	return n, err
 }
 
