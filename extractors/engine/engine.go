@@ -559,26 +559,14 @@ func (r *run) extract(j job, o *output, h extractors.Handler, f io.ReaderAt, siz
 // gaps records the bytes between chunks as unknown or padding.
 func (o *output) gaps(j job, f io.ReaderAt, size int64, found []*Chunk, hints map[int64]string) {
 	pos := int64(0)
-	record := func(from, to int64) {
-		ent, pad := regionStats(f, from, to-from)
-		kind := KindUnknown
-		if pad {
-			kind = KindPadding
-		}
-		c := &Chunk{Layer: j.layer.Chunk(from, kind).String(), Parent: j.layer.String(), Kind: kind,
-			Offset: from, Size: to - from, Entropy: round3(ent), Hint: hints[from]}
-		o.chunk(c)
-	}
 	add := func(from, to int64) {
-		for _, run := range paddingRuns(f, from, to) {
-			if run[0] > from {
-				record(from, run[0])
+		for _, g := range regions(f, from, to) {
+			kind := KindUnknown
+			if g.padding {
+				kind = KindPadding
 			}
-			record(run[0], run[1])
-			from = run[1]
-		}
-		if to > from {
-			record(from, to)
+			o.chunk(&Chunk{Layer: j.layer.Chunk(g.from, kind).String(), Parent: j.layer.String(), Kind: kind,
+				Offset: g.from, Size: g.to - g.from, Entropy: round3(g.entropy), Hint: hints[g.from]})
 		}
 	}
 	for _, c := range found {

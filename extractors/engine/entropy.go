@@ -6,58 +6,60 @@ import (
 	"math"
 )
 
-// regionStats reads [off, off+n) once and returns its Shannon entropy in bits
-// per byte and, when every byte is the same 0x00 or 0xFF, that it is padding.
-func regionStats(r io.ReaderAt, off, n int64) (entropy float64, padding bool) {
-	var hist [256]int64
-	buf := make([]byte, 64<<10)
-	for done := int64(0); done < n; {
-		k := int64(len(buf))
-		if n-done < k {
-			k = n - done
-		}
-		m, err := r.ReadAt(buf[:k], off+done)
-		for _, b := range buf[:m] {
-			hist[b]++
-		}
-		done += int64(m)
-		if err != nil || m == 0 {
-			n = done
-			break
-		}
-	}
-	if n == 0 {
-		return 0, false
-	}
-	for _, c := range hist {
-		if c > 0 {
-			p := float64(c) / float64(n)
-			entropy -= p * math.Log2(p)
-		}
-	}
-	padding = hist[0] == n || hist[0xFF] == n
-	return entropy, padding
+// region is a stretch of a blob's unclaimed bytes: its Shannon entropy in
+// bits per byte and whether it is padding (every byte the same 0x00 or 0xFF).
+type region struct {
+	from, to int64
+	entropy  float64
+	padding  bool
 }
 
 // minPadding is the shortest run of 0x00 or 0xFF reported as padding of its
 // own inside an unclaimed region; shorter runs are part of the data.
 const minPadding = 512
 
-// paddingRuns returns the [start, end) runs of one repeated 0x00 or 0xFF byte
-// of at least minPadding bytes inside [from, to), reading the region once.
-func paddingRuns(r io.ReaderAt, from, to int64) [][2]int64 {
-	var runs [][2]int64
-	buf := make([]byte, min(64<<10, max(to-from, 0)))
+// regions splits [from, to) at its runs of at least minPadding bytes of one
+// 0x00 or 0xFF and returns the runs and the stretches between them, each with
+// its entropy, reading the bytes once.
+func regions(r io.ReaderAt, from, to int64) []region {
+	var out []region
+	var hist [256]int64 // the bytes of [seg, the position reached)
+	seg := from
+	emit := func(end int64) {
+		if n := end - seg; n > 0 {
+			g := region{from: seg, to: end, padding: hist[0] == n || hist[0xFF] == n}
+			for _, c := range hist {
+				if c > 0 {
+					p := float64(c) / float64(n)
+					g.entropy -= p * math.Log2(p)
+				}
+			}
+			out = append(out, g)
+		}
+		clear(hist[:])
+		seg = end
+	}
 	runStart, runByte := int64(-1), byte(0)
-	flush := func(end int64) {
-		if runStart >= 0 && end-runStart >= minPadding {
-			runs = append(runs, [2]int64{runStart, end})
+	flush := func(end int64) { // the run in hand ends at end
+		if n := end - runStart; runStart >= 0 && n >= minPadding {
+			hist[runByte] -= n
+			emit(runStart)
+			hist[runByte] = n
+			emit(end)
 		}
 		runStart = -1
 	}
+	buf := make([]byte, min(64<<10, max(to-from, 0)))
 	for off := from; off < to; {
 		n, err := r.ReadAt(buf[:min(int64(len(buf)), to-off)], off)
 		b := buf[:n]
+		counted := 0
+		count := func(upto int) {
+			for _, c := range b[counted:upto] {
+				hist[c]++
+			}
+			counted = upto
+		}
 		// Two tight loops, as most bytes are in neither a run nor next to one:
 		// one skips to the next 0x00 or 0xFF, eight bytes at a time while
 		// none is either, the other to the run's end.
@@ -82,17 +84,26 @@ func paddingRuns(r io.ReaderAt, from, to int64) [][2]int64 {
 				i++
 			}
 			if i < n {
+				count(i)
 				flush(off + int64(i)) // b[i] may start the other byte's run
 			}
 		}
+		count(n)
 		off += int64(n)
 		if err != nil || n == 0 {
-			to = off
-			break
+			// Unreadable from here: what was read is reported, the rest as
+			// one stretch of unknown content.
+			flush(off)
+			emit(off)
+			if off < to {
+				out = append(out, region{from: off, to: to})
+			}
+			return out
 		}
 	}
 	flush(to)
-	return runs
+	emit(to)
+	return out
 }
 
 // zeroByte is non-zero when one of v's bytes is zero.

@@ -2,28 +2,53 @@ package engine
 
 import (
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 )
 
-// TestPaddingRuns compares paddingRuns with a byte-at-a-time reading of its
-// rule on blobs of runs just under, at and over minPadding, of both bytes
-// back to back, across its 64 KiB reads and at both ends of the region.
-func TestPaddingRuns(t *testing.T) {
-	ref := func(b []byte, from int64) [][2]int64 {
-		var runs [][2]int64
-		for i := 0; i < len(b); {
+// TestRegions compares regions with a byte-at-a-time reading of its rule,
+// with each stretch's statistics counted again on its own, on blobs of runs
+// just under, at and over minPadding, of both bytes back to back, across its
+// 64 KiB reads and at both ends of the region.
+func TestRegions(t *testing.T) {
+	stats := func(b []byte, from, to int64) region {
+		var hist [256]int64
+		for _, c := range b[from:to] {
+			hist[c]++
+		}
+		n := to - from
+		g := region{from: from, to: to, padding: hist[0] == n || hist[0xFF] == n}
+		for _, c := range hist {
+			if c > 0 {
+				p := float64(c) / float64(n)
+				g.entropy -= p * math.Log2(p)
+			}
+		}
+		return g
+	}
+	ref := func(b []byte, from int64) []region {
+		var out []region
+		seg := from
+		for i := from; i < int64(len(b)); {
 			j := i + 1
-			for j < len(b) && b[j] == b[i] {
+			for j < int64(len(b)) && b[j] == b[i] {
 				j++
 			}
 			if (b[i] == 0x00 || b[i] == 0xFF) && j-i >= minPadding {
-				runs = append(runs, [2]int64{from + int64(i), from + int64(j)})
+				if i > seg {
+					out = append(out, stats(b, seg, i))
+				}
+				out = append(out, stats(b, i, j))
+				seg = j
 			}
 			i = j
 		}
-		return runs
+		if int64(len(b)) > seg {
+			out = append(out, stats(b, seg, int64(len(b))))
+		}
+		return out
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for n := range 200 {
@@ -42,8 +67,8 @@ func TestPaddingRuns(t *testing.T) {
 		}
 		from := int64(rng.IntN(100))
 		r := bytes.NewReader(blob)
-		if got, want := paddingRuns(r, from, int64(len(blob))), ref(blob[from:], from); !slices.Equal(got, want) {
-			t.Fatalf("blob %d (%d bytes from %d): runs %v, want %v", n, len(blob), from, got, want)
+		if got, want := regions(r, from, int64(len(blob))), ref(blob, from); !slices.Equal(got, want) {
+			t.Fatalf("blob %d (%d bytes from %d): regions %v, want %v", n, len(blob), from, got, want)
 		}
 	}
 }
