@@ -122,7 +122,8 @@ func isFormat(err error) bool {
 // the chunk.
 func write(ctx context.Context, pl *pipeline, items <-chan item, dst extractors.Sink) error {
 	var mu sync.Mutex
-	firstAt, first := -1, error(nil)
+	var first error // the data error of the file first in walk order
+	firstAt := 0
 	var busy sync.WaitGroup
 	writing := map[string]bool{}
 	type file struct {
@@ -137,7 +138,7 @@ func write(ctx context.Context, pl *pipeline, items <-chan item, dst extractors.
 		fr.finish()
 		if fr.err != nil {
 			mu.Lock()
-			if firstAt < 0 || f.at < firstAt {
+			if first == nil || f.at < firstAt {
 				firstAt, first = f.at, fr.err
 			}
 			mu.Unlock()
