@@ -105,26 +105,22 @@ func (r rangeDec) literal(in []byte, p *[0x300]uint16) (rangeDec, byte) {
 // matchedLiteral decodes a literal right after a match: while its bits
 // agree with those of match, the byte at rep0, each bit has its own
 // probabilities p[0x100+matchBit<<8+sym]; after the first difference the
-// rest are plain literal bits. The matched bits mostly agree, so they take
-// the branching bit.
+// rest are plain literal bits. One branch-free loop does both (the form of
+// the LZMA SDK's decoder): off is 0x100 while the bits agree and 0 after,
+// and mb is the match bit in place (0 or off), so p[off+mb+sym] is the
+// probability either way.
 func (r rangeDec) matchedLiteral(in []byte, p *[0x300]uint16, match uint32) (rangeDec, byte) {
-	sym := uint32(1)
+	sym, off := uint32(1), uint32(0x100)
 	for sym < 0x100 {
-		mb := match >> 7 & 1
 		match <<= 1
+		mb := match & off
 		var b uint32
-		r, b = r.bit(&p[0x100+mb<<8+sym])
+		r, b = r.bitMask(&p[off+mb+sym])
 		r = r.norm(in)
 		sym = sym<<1 | b
-		if b != mb {
-			break
-		}
-	}
-	for sym < 0x100 {
-		var b uint32
-		r, b = r.bitMask(&p[sym])
-		r = r.norm(in)
-		sym = sym<<1 | b
+		// Keep off only if the bit equals the match bit: b-1 is all ones
+		// for a 0, when mb must be 0.
+		off &= mb ^ (b - 1)
 	}
 	return r, byte(sym)
 }
