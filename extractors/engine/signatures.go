@@ -24,15 +24,17 @@ type magicRef struct {
 // signatures finds every magic of every handler in one pass over a blob. Each
 // magic is bucketed by its rarest two adjacent bytes (not its first two:
 // TP-Link's "\x01\x00\x00\x00TP-LINK" would stop the scan at every small
-// integer of a binary), so most positions cost one bit test in an 8 KiB
-// table that stays in L1, eight positions per branch.
+// integer of a binary), so most positions cost a two-byte load and a lookup
+// in a 64 KiB byte table, eight positions per branch. (A bit table would fit
+// L1 better but its shifts made the scan 1.5-1.8x slower.)
 type signatures struct {
 	buckets [][]magicRef
-	index   [1 << 16]uint16 // two bytes -> 1 + index into buckets; 0: none
-	pairs   [1 << 10]uint64 // bit set per two bytes some magic is keyed by
-	maxLen  int
-	maxKey  int   // the largest key position
-	maxOff  int64 // the largest magic offset (tar's 257)
+	// Two bytes are looked up as a little-endian uint16 (the first in the low byte).
+	index  [1 << 16]uint16 // two bytes -> 1 + index into buckets; 0: none
+	keyed  [1 << 16]uint8  // two bytes -> 1 if some magic is keyed by them
+	maxLen int
+	maxKey int   // the largest key position
+	maxOff int64 // the largest magic offset (tar's 257)
 }
 
 // pairCost ranks two adjacent magic bytes by how often such bytes meet in
@@ -69,13 +71,13 @@ func newSignatures(hs []extractors.Handler) *signatures {
 					key = p
 				}
 			}
-			k := uint16(m.Bytes[key])<<8 | uint16(m.Bytes[key+1])
+			k := binary.LittleEndian.Uint16(m.Bytes[key:])
 			if s.index[k] == 0 {
 				s.index[k] = uint16(len(s.buckets))
 				s.buckets = append(s.buckets, nil)
 			}
 			s.buckets[s.index[k]] = append(s.buckets[s.index[k]], magicRef{i, m, key})
-			s.pairs[k>>6] |= 1 << (k & 63)
+			s.keyed[k] = 1
 			s.maxLen = max(s.maxLen, len(m.Bytes))
 			s.maxKey = max(s.maxKey, key)
 			s.maxOff = max(s.maxOff, m.Offset)
@@ -183,16 +185,11 @@ func (s *signatures) scan(w []byte, limit int, base int64, emit func(candidate) 
 	end := min(limit+s.maxKey, len(w)-1)
 	i := 0
 	for ; i+8 < end; i += 8 {
-		x := binary.BigEndian.Uint64(w[i:])
-		k7 := uint16(x)<<8 | uint16(w[i+8])
-		if (s.pairs[uint16(x>>48)>>6]>>(x>>48&63)|
-			s.pairs[uint16(x>>40)>>6]>>(x>>40&63)|
-			s.pairs[uint16(x>>32)>>6]>>(x>>32&63)|
-			s.pairs[uint16(x>>24)>>6]>>(x>>24&63)|
-			s.pairs[uint16(x>>16)>>6]>>(x>>16&63)|
-			s.pairs[uint16(x>>8)>>6]>>(x>>8&63)|
-			s.pairs[uint16(x)>>6]>>(x&63)|
-			s.pairs[k7>>6]>>(k7&63))&1 == 0 {
+		b := w[i : i+9 : i+9]
+		if s.keyed[binary.LittleEndian.Uint16(b[0:])]|s.keyed[binary.LittleEndian.Uint16(b[1:])]|
+			s.keyed[binary.LittleEndian.Uint16(b[2:])]|s.keyed[binary.LittleEndian.Uint16(b[3:])]|
+			s.keyed[binary.LittleEndian.Uint16(b[4:])]|s.keyed[binary.LittleEndian.Uint16(b[5:])]|
+			s.keyed[binary.LittleEndian.Uint16(b[6:])]|s.keyed[binary.LittleEndian.Uint16(b[7:])] == 0 {
 			continue
 		}
 		for j := i; j < i+8; j++ {
@@ -210,8 +207,8 @@ func (s *signatures) scan(w []byte, limit int, base int64, emit func(candidate) 
 
 // at1 emits the magics keyed by the two bytes at w[i]; false when emit said stop.
 func (s *signatures) at1(w []byte, i, limit int, base int64, emit func(candidate) bool) bool {
-	k := uint16(w[i])<<8 | uint16(w[i+1])
-	if s.pairs[k>>6]&(1<<(k&63)) == 0 {
+	k := binary.LittleEndian.Uint16(w[i:])
+	if s.keyed[k] == 0 {
 		return true
 	}
 	for _, ref := range s.buckets[s.index[k]] {
