@@ -28,14 +28,15 @@ import (
 type Engine struct {
 	handlers []extractors.Handler
 	byName   map[string]int
-	sig      *signatures
+	sig      func() *signatures // built on first use: the CLI makes an engine per command and runs one
 	Limits   Limits
 	Workers  int // blobs scanned at once; 0 means GOMAXPROCS
 }
 
 // New returns an engine over handlers, in priority order.
 func New(handlers []extractors.Handler, limits Limits) *Engine {
-	e := &Engine{handlers: handlers, byName: map[string]int{}, sig: newSignatures(handlers), Limits: limits}
+	e := &Engine{handlers: handlers, byName: map[string]int{}, Limits: limits}
+	e.sig = sync.OnceValue(func() *signatures { return newSignatures(handlers) })
 	for i, h := range handlers {
 		if _, dup := e.byName[h.Name()]; dup {
 			panic("engine: handler registered twice: " + h.Name())
@@ -300,9 +301,9 @@ func (r *run) scanBlob(j job) {
 	e := r.e
 	var cands *cursor
 	if j.cands != nil {
-		cands = e.sig.listed(f, size, j.cands)
+		cands = e.sig().listed(f, size, j.cands)
 	} else {
-		cands = e.sig.cursor(f, size)
+		cands = e.sig().cursor(f, size)
 	}
 	p := &part{r: r, j: j, o: o, f: f, size: size, cands: cands, pages: &pageReader{r: f},
 		hintNames: map[int64]string{}, hintEnds: map[int64]int64{}}
@@ -408,7 +409,7 @@ func (p *part) scan(pos int64) {
 			// LZMA with properties no magic list covers).
 			if i, ok := e.byName[hint.Format]; ok {
 				p.cands.hint(candidate{start: hint.Offset, h: i})
-			} else if hs := e.sig.at(p.f, hint.Offset, p.size, e.handlers); len(hs) > 0 {
+			} else if hs := e.sig().at(p.f, hint.Offset, p.size, e.handlers); len(hs) > 0 {
 				for _, i := range hs {
 					p.cands.hint(candidate{start: hint.Offset, h: i})
 				}
@@ -474,7 +475,7 @@ func (r *run) extract(j job, o *output, h extractors.Handler, f io.ReaderAt, siz
 	}
 	ctx, cancel := context.WithTimeout(r.ctx, r.e.Limits.HandlerTimeout)
 	defer cancel()
-	sink, err := newDirSink(ctx, filepath.Join(r.out, rec.Dir), r.budget, inSize, r.e.sig)
+	sink, err := newDirSink(ctx, filepath.Join(r.out, rec.Dir), r.budget, inSize, r.e.sig())
 	if err != nil {
 		rec.Error = err.Error()
 		return rec, max(end, ch.Start+1), true

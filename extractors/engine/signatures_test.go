@@ -15,7 +15,7 @@ import (
 // the watch saw a magic, so the watch must say so exactly when the cursor
 // finds a candidate, whatever the sizes of the writes that carried the bytes.
 func TestMagicWatchAgreesWithCursor(t *testing.T) {
-	sig := Default().sig
+	sig := Default().sig()
 	var magics [][]byte
 	for _, h := range Handlers() {
 		for _, m := range h.Magics() {
@@ -64,7 +64,7 @@ func FuzzMagicWatch(f *testing.F) {
 	f.Add([]byte("\x00\x00hsqs\x00"), uint8(3))
 	f.Add(append(make([]byte, 257), "ustar\x0000"...), uint8(255))
 	f.Add([]byte("xx\x1f\x8b\x08"), uint8(1))
-	sig := Default().sig
+	sig := Default().sig()
 	f.Fuzz(func(t *testing.T, blob []byte, piece uint8) {
 		all := allCandidates(sig.cursor(bytes.NewReader(blob), int64(len(blob))))
 		want := len(all) > 0
@@ -118,7 +118,7 @@ func naiveCandidates(blob []byte) []candidate {
 // TestScanAgreesWithNaive: magics keyed by bytes inside them are found where
 // they start, also across the cursor's window boundaries and at both ends.
 func TestScanAgreesWithNaive(t *testing.T) {
-	sig := Default().sig
+	sig := Default().sig()
 	var magics []extractors.Magic
 	for _, h := range Handlers() {
 		magics = append(magics, h.Magics()...)
@@ -159,7 +159,7 @@ func BenchmarkScan(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			sig := Default().sig
+			sig := Default().sig()
 			b.SetBytes(int64(len(img)))
 			for b.Loop() {
 				n := 0
@@ -172,7 +172,7 @@ func BenchmarkScan(b *testing.B) {
 // TestMagicWatchOver: past maxWatched candidates the watch keeps no list (the
 // file is read back and scanned) but still says it saw a magic.
 func TestMagicWatchOver(t *testing.T) {
-	sig := Default().sig
+	sig := Default().sig()
 	w := &magicWatch{s: sig, tail: make([]byte, 0, 2*sig.maxLen)}
 	w.Write(bytes.Repeat([]byte{0x1f, 0x8b, 0x08, 0}, maxWatched+1))
 	if !w.hit || !w.over || w.list() != nil {
