@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fwstar/fwstar/analyzer"
@@ -162,23 +163,26 @@ func WriteCSV(w io.Writer, rs []*Result) error {
 //go:embed summary.html.tmpl
 var summaryTemplate string
 
-var summaryTmpl = template.Must(template.New("summary").Funcs(template.FuncMap{
-	"tr": func(lang, en, ja string) string {
-		if lang == "ja" {
-			return ja
-		}
-		return en
-	},
-	"short": func(s string) string { return s[:min(12, len(s))] },
-	"secs":  func(d Duration) string { return strconv.FormatFloat(time.Duration(d).Seconds(), 'f', 1, 64) },
-	"mib": func(n int64) string {
-		if n == 0 {
-			return ""
-		}
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 0, 64)
-	},
-	"join": strings.Join,
-}).Parse(summaryTemplate))
+// summaryTmpl is parsed on first use, not at every start of the CLI.
+var summaryTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("summary").Funcs(template.FuncMap{
+		"tr": func(lang, en, ja string) string {
+			if lang == "ja" {
+				return ja
+			}
+			return en
+		},
+		"short": func(s string) string { return s[:min(12, len(s))] },
+		"secs":  func(d Duration) string { return strconv.FormatFloat(time.Duration(d).Seconds(), 'f', 1, 64) },
+		"mib": func(n int64) string {
+			if n == 0 {
+				return ""
+			}
+			return strconv.FormatFloat(float64(n)/(1<<20), 'f', 0, 64)
+		},
+		"join": strings.Join,
+	}).Parse(summaryTemplate))
+})
 
 type summaryView struct {
 	*Summary
@@ -207,5 +211,5 @@ func summaryHTML(w io.Writer, s *Summary, lang string) error {
 			v.Done++
 		}
 	}
-	return summaryTmpl.Execute(w, v)
+	return summaryTmpl().Execute(w, v)
 }
