@@ -5,10 +5,10 @@ import (
 	"crypto/x509"
 	"encoding/binary"
 	"path"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/fwstar/fwstar/analyzer/internal/lazyre"
 	"github.com/fwstar/fwstar/analyzer/inventory/peinfo"
 )
 
@@ -60,19 +60,19 @@ var archiveMagics = []struct {
 }
 
 var (
-	pemKey  = regexp.MustCompile(`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|PuTTY-User-Key-File-`)
+	pemKey  = lazyre.New(`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|PuTTY-User-Key-File-`)
 	pemCert = []byte("-----BEGIN CERTIFICATE-----")
 	// Dropbear's key file is an SSH wire string naming the algorithm, then the key.
 	dropbearAlgos = []string{"ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"}
 
-	jsStart  = regexp.MustCompile(`^(?:\(function|!function|var |let |const |function[ (]|['"]use strict['"]|import |export |define\(|window\.|document\.|\$\(|jQuery|/\*|//)`)
-	jsBody   = regexp.MustCompile(`function\s*\(|=>|\bvar\s+\w+\s*=|document\.|window\.`)
-	cssRule  = regexp.MustCompile(`(?m)^\s*[.#@a-zA-Z*:\[][^{};=]*\{\s*[-a-zA-Z]+\s*:[^{}]*[;}]`)
-	luaDecl  = regexp.MustCompile(`(?m)^\s*(?:local\s+[\w,\s]+=|local\s+function\s|module\s*\(|require\s*[("']|function\s+[\w.:]+\s*\()`)
-	luaEnd   = regexp.MustCompile(`(?m)^\s*end\b`)
-	pyLine   = regexp.MustCompile(`(?m)^(?:import [\w.]+|from [\w.]+ import |def \w+\(.*\):|class \w+.*:)\s*$`)
-	perlLine = regexp.MustCompile(`(?m)^use (?:strict|warnings);`)
-	cfgLine  = regexp.MustCompile(`^\s*(?:[\w.\-/]+\s*[=:]\s*.*|\[[^\]]+\]|(?:config|option|list)\s+\S+.*|<[\w/][^>]*>.*)$`)
+	jsStart  = lazyre.New(`^(?:\(function|!function|var |let |const |function[ (]|['"]use strict['"]|import |export |define\(|window\.|document\.|\$\(|jQuery|/\*|//)`)
+	jsBody   = lazyre.New(`function\s*\(|=>|\bvar\s+\w+\s*=|document\.|window\.`)
+	cssRule  = lazyre.New(`(?m)^\s*[.#@a-zA-Z*:\[][^{};=]*\{\s*[-a-zA-Z]+\s*:[^{}]*[;}]`)
+	luaDecl  = lazyre.New(`(?m)^\s*(?:local\s+[\w,\s]+=|local\s+function\s|module\s*\(|require\s*[("']|function\s+[\w.:]+\s*\()`)
+	luaEnd   = lazyre.New(`(?m)^\s*end\b`)
+	pyLine   = lazyre.New(`(?m)^(?:import [\w.]+|from [\w.]+ import |def \w+\(.*\):|class \w+.*:)\s*$`)
+	perlLine = lazyre.New(`(?m)^use (?:strict|warnings);`)
+	cfgLine  = lazyre.New(`^\s*(?:[\w.\-/]+\s*[=:]\s*.*|\[[^\]]+\]|(?:config|option|list)\s+\S+.*|<[\w/][^>]*>.*)$`)
 )
 
 // classify decides a regular file's type from its first bytes.
@@ -118,7 +118,7 @@ func classify(head []byte, size int64) (typ string, tags []string) {
 	if !isText(head) {
 		return TypeData, nil
 	}
-	if pemKey.Match(head) {
+	if pemKey().Match(head) {
 		return TypeKey, []string{"pem"}
 	}
 	if bytes.Contains(head, pemCert) {
@@ -144,15 +144,15 @@ func classify(head []byte, size int64) (typ string, tags []string) {
 			return TypeHTML, []string{"svg"}
 		}
 		return TypeConfig, []string{"xml"}
-	case jsStart.MatchString(s) && jsBody.MatchString(s):
+	case jsStart().MatchString(s) && jsBody().MatchString(s):
 		return TypeJS, nil
-	case cssRule.MatchString(s) && !strings.Contains(s, "function"):
+	case cssRule().MatchString(s) && !strings.Contains(s, "function"):
 		return TypeCSS, nil
-	case luaDecl.MatchString(s) && luaEnd.MatchString(s):
+	case luaDecl().MatchString(s) && luaEnd().MatchString(s):
 		return TypeLua, nil
-	case pyLine.MatchString(s):
+	case pyLine().MatchString(s):
 		return TypePython, nil
-	case perlLine.MatchString(s):
+	case perlLine().MatchString(s):
 		return TypePerl, nil
 	case (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) && jsonish(s):
 		return TypeConfig, []string{"json"}
@@ -296,7 +296,7 @@ func isConfig(s string) bool {
 			continue
 		}
 		lines++
-		if cfgLine.MatchString(l) {
+		if cfgLine().MatchString(l) {
 			hits++
 		}
 	}

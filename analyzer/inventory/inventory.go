@@ -8,12 +8,12 @@ import (
 	"io"
 	"os"
 	"path"
-	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/fwstar/fwstar/analyzer/internal/lazyre"
 	"github.com/fwstar/fwstar/analyzer/inventory/elfinfo"
 	"github.com/fwstar/fwstar/analyzer/inventory/kernel"
 	"github.com/fwstar/fwstar/analyzer/inventory/peinfo"
@@ -189,7 +189,7 @@ func inspect(ctx context.Context, t *model.Tree, f *model.File, chk *elfinfo.Chk
 
 // libcNames are the C libraries whose exported *_chk functions bound what
 // "fortifiable" means for the binaries beside them.
-var libcNames = regexp.MustCompile(`^(?:libc\.so(?:\.[0-9]+)?|libc-[0-9.]+\.so|libc\.musl-[\w]+\.so\.1|ld-musl-[\w]+\.so\.1|libuClibc-[0-9.]+\.so)$`)
+var libcNames = lazyre.New(`^(?:libc\.so(?:\.[0-9]+)?|libc-[0-9.]+\.so|libc\.musl-[\w]+\.so\.1|ld-musl-[\w]+\.so\.1|libuClibc-[0-9.]+\.so)$`)
 
 // libcChk finds each chunk's libc and reads its fortified functions, as
 // checksec reads the host's; chunks without one get glibc 2.36's list.
@@ -197,7 +197,7 @@ func libcChk(t *model.Tree) (map[*engine.Chunk]*elfinfo.ChkSet, map[string]strin
 	out := map[*engine.Chunk]*elfinfo.ChkSet{}
 	from := map[string]string{}
 	for _, f := range t.Regular() {
-		if _, done := out[f.Chunk]; done || !libcNames.MatchString(path.Base(f.Name())) {
+		if _, done := out[f.Chunk]; done || !libcNames().MatchString(path.Base(f.Name())) {
 			continue
 		}
 		fh, err := os.Open(f.Disk)

@@ -1,9 +1,9 @@
 package sbom
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/fwstar/fwstar/analyzer/internal/lazyre"
 	"github.com/fwstar/fwstar/analyzer/model"
 	"github.com/fwstar/fwstar/extractors/engine"
 	"github.com/fwstar/fwstar/rules/fingerprints"
@@ -72,11 +72,11 @@ func firstLine(t *model.Tree, c *engine.Chunk, p string) (string, *model.File) {
 	return strings.TrimSpace(l), f
 }
 
-var versionRE = regexp.MustCompile(`\d+(\.\d+)+[\w.+~-]*`)
+var versionRE = lazyre.New(`\d+(\.\d+)+[\w.+~-]*`)
 
 // leadingVersion is the first dotted number in s: "12 (bookworm)" gives "".
 func leadingVersion(s string) string {
-	if v := versionRE.FindString(s); v != "" {
+	if v := versionRE().FindString(s); v != "" {
 		return v
 	}
 	if i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }); i > 0 {
@@ -118,7 +118,7 @@ func identify(t *model.Tree) []*comp {
 			// the description and in openwrt_version.
 			if v := leadingVersion(kv["DISTRIB_RELEASE"]); v != "" && ver == "" {
 				ver = v
-			} else if v := versionRE.FindString(kv["DISTRIB_DESCRIPTION"]); v != "" && ver == "" {
+			} else if v := versionRE().FindString(kv["DISTRIB_DESCRIPTION"]); v != "" && ver == "" {
 				ver = v
 			}
 		}

@@ -3,7 +3,6 @@ package sbom
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/spdx/tools-golang/spdx"
 	"github.com/spdx/tools-golang/spdx/v2/common"
 
+	"github.com/fwstar/fwstar/analyzer/internal/lazyre"
 	"github.com/fwstar/fwstar/analyzer/model"
 )
 
@@ -90,13 +90,13 @@ func WriteSPDX(w io.Writer, doc Document) error {
 	return spdxjson.Write(out, w, spdxjson.Indent("  "))
 }
 
-var notIDChar = regexp.MustCompile(`[^A-Za-z0-9.-]+`)
+var notIDChar = lazyre.New(`[^A-Za-z0-9.-]+`)
 
 // spdxID makes a unique SPDX identifier (letters, digits, "." and "-").
 func spdxID(s string, used map[string]bool) string {
-	id := notIDChar.ReplaceAllString(s, "-")
+	id := notIDChar().ReplaceAllString(s, "-")
 	for n := 2; used[id]; n++ {
-		id = fmt.Sprintf("%s-%d", notIDChar.ReplaceAllString(s, "-"), n)
+		id = fmt.Sprintf("%s-%d", notIDChar().ReplaceAllString(s, "-"), n)
 	}
 	used[id] = true
 	return id

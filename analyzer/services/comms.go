@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fwstar/fwstar/analyzer/internal/lazyre"
 	"github.com/fwstar/fwstar/analyzer/model"
 )
 
@@ -29,17 +30,17 @@ const (
 	maxResetHits = 16
 )
 
-var tlsLibs = regexp.MustCompile(`^(libssl|libcrypto|libmbedtls|libmbedcrypto|libmbedx509|libwolfssl|libcyassl|libgnutls|libaxtls|libpolarssl|libmatrixssl|libustream-(ssl|openssl|mbedtls|wolfssl)|libbearssl|libtls)(\.so|-)`)
+var tlsLibs = lazyre.New(`^(libssl|libcrypto|libmbedtls|libmbedcrypto|libmbedx509|libwolfssl|libcyassl|libgnutls|libaxtls|libpolarssl|libmatrixssl|libustream-(ssl|openssl|mbedtls|wolfssl)|libbearssl|libtls)(\.so|-)`)
 
 var (
-	urlRe        = regexp.MustCompile(`(?i)\b(https?|ftp|tftp)://[^\s"'<>()\x60;]+`)
-	updateWordRe = regexp.MustCompile(`(?i)(upgrad|update|firmware|\bfw|ota\b|sysupgrade|download|image)`)
-	verifyOffRe  = regexp.MustCompile(`(?i)\b(ssl_?verify(_?peer|_?host)?|verify_?peer|verify_?host|tls_?verify|ssl_?check|check_?cert(ificate)?|sslverify|ssl-verify|insecure_?skip_?verify)\s*[=:]\s*["']?(0|false|no|none|off)\b`)
-	weakProtoRe  = regexp.MustCompile(`(?i)^\s*(ssl_protocols|sslprotocol|ssl-protocols|tls_version|minprotocol|ssl\.openssl\.ssl-conf-cmd|protocols?)\b(.*)`)
-	weakCipherRe = regexp.MustCompile(`(?i)^\s*(ssl_ciphers|sslciphersuite|ssl\.cipher-list|ciphers|ciphersuites?|cipher_list)\b(.*)`)
-	fetchRe      = regexp.MustCompile(`\b(curl|wget|uclient-fetch)\b`)
-	weakLineRe   = regexp.MustCompile(`(?im)^\s*(ssl_protocols|sslprotocol|ssl-protocols|tls_version|minprotocol|ssl\.openssl\.ssl-conf-cmd|protocols?|ssl_ciphers|sslciphersuite|ssl\.cipher-list|ciphers|ciphersuites?|cipher_list)\b`)
-	resetRe      = regexp.MustCompile(`(?i)(\bjffs2reset\b|\bfirstboot\b|\bmtd\b[^\n]*\berase\b|\bflash_erase(all)?\b|\bnvram\s+(erase|default)|factory[_ -]?reset|restore[_ -]?defaults?|\breset_?to_?default)`)
+	urlRe        = lazyre.New(`(?i)\b(https?|ftp|tftp)://[^\s"'<>()\x60;]+`)
+	updateWordRe = lazyre.New(`(?i)(upgrad|update|firmware|\bfw|ota\b|sysupgrade|download|image)`)
+	verifyOffRe  = lazyre.New(`(?i)\b(ssl_?verify(_?peer|_?host)?|verify_?peer|verify_?host|tls_?verify|ssl_?check|check_?cert(ificate)?|sslverify|ssl-verify|insecure_?skip_?verify)\s*[=:]\s*["']?(0|false|no|none|off)\b`)
+	weakProtoRe  = lazyre.New(`(?i)^\s*(ssl_protocols|sslprotocol|ssl-protocols|tls_version|minprotocol|ssl\.openssl\.ssl-conf-cmd|protocols?)\b(.*)`)
+	weakCipherRe = lazyre.New(`(?i)^\s*(ssl_ciphers|sslciphersuite|ssl\.cipher-list|ciphers|ciphersuites?|cipher_list)\b(.*)`)
+	fetchRe      = lazyre.New(`\b(curl|wget|uclient-fetch)\b`)
+	weakLineRe   = lazyre.New(`(?im)^\s*(ssl_protocols|sslprotocol|ssl-protocols|tls_version|minprotocol|ssl\.openssl\.ssl-conf-cmd|protocols?|ssl_ciphers|sslciphersuite|ssl\.cipher-list|ciphers|ciphersuites?|cipher_list)\b`)
+	resetRe      = lazyre.New(`(?i)(\bjffs2reset\b|\bfirstboot\b|\bmtd\b[^\n]*\berase\b|\bflash_erase(all)?\b|\bnvram\s+(erase|default)|factory[_ -]?reset|restore[_ -]?defaults?|\breset_?to_?default)`)
 )
 
 // scanComms finds TLS libraries and reads scripts and configurations for
@@ -49,7 +50,7 @@ func (s *system) scanComms() {
 	names := map[string]bool{}
 	for name, f := range s.idx {
 		base := path.Base(name)
-		if tlsLibs.MatchString(base) && (strings.HasPrefix(name, "lib/") || strings.HasPrefix(name, "usr/lib/") || strings.Contains(name, "/lib")) {
+		if tlsLibs().MatchString(base) && (strings.HasPrefix(name, "lib/") || strings.HasPrefix(name, "usr/lib/") || strings.Contains(name, "/lib")) {
 			libs = append(libs, ev(f, 0, ""))
 			names[strings.SplitN(base, ".so", 2)[0]] = true
 		}
@@ -115,7 +116,7 @@ func (s *system) scanTexts() {
 			return n, t, t != "" && t[0] != '#' && t[0] != ';' && !strings.HasPrefix(t, "//")
 		}
 		if script && (strings.Contains(src, "curl") || strings.Contains(src, "wget") || strings.Contains(src, "uclient-fetch")) {
-			for _, loc := range fetchRe.FindAllStringIndex(src, maxPerRule) {
+			for _, loc := range fetchRe().FindAllStringIndex(src, maxPerRule) {
 				n, t, ok := lineAt(loc[0])
 				if !ok || counts["v"] >= maxPerRule {
 					continue
@@ -139,14 +140,14 @@ func (s *system) scanTexts() {
 			}
 			return false
 		}
-		for _, loc := range findAll(has("verif", "check", "insecure"), verifyOffRe, src, maxPerRule) {
+		for _, loc := range findAll(has("verif", "check", "insecure"), verifyOffRe(), src, maxPerRule) {
 			if n, t, ok := lineAt(loc[0]); ok && counts["v"] < maxPerRule {
 				counts["v"]++
 				s.insecure = append(s.insecure, insecureUse{rule: "tls-verification-disabled", what: "certificate verification switched off", at: ev(f, n, t)})
 			}
 		}
 		if !script {
-			for _, loc := range findAll(has("proto", "cipher", "tls_version"), weakLineRe, src, maxPerRule) {
+			for _, loc := range findAll(has("proto", "cipher", "tls_version"), weakLineRe(), src, maxPerRule) {
 				n, t, ok := lineAt(loc[0])
 				if why := weakTLS(t); ok && why != "" && counts["w"] < maxPerRule {
 					counts["w"]++
@@ -154,18 +155,18 @@ func (s *system) scanTexts() {
 				}
 			}
 		}
-		for _, loc := range findAll(strings.Contains(src, "://"), urlRe, src, maxPerRule) {
+		for _, loc := range findAll(strings.Contains(src, "://"), urlRe(), src, maxPerRule) {
 			m := src[loc[0]:loc[1]]
 			if !plain(m) || strings.Contains(m, "://127.") || strings.Contains(m, "://localhost") || counts["u"] >= maxPerRule {
 				continue
 			}
-			if n, t, ok := lineAt(loc[0]); ok && updateWordRe.MatchString(t) {
+			if n, t, ok := lineAt(loc[0]); ok && updateWordRe().MatchString(t) {
 				counts["u"]++
 				s.plainUpdates = append(s.plainUpdates, plainURL{url: m, at: ev(f, n, t), what: "update or download URL"})
 			}
 		}
 		if script && !strings.HasPrefix(f.Name(), "etc/rc.button/") {
-			for _, loc := range findAll(has("reset", "firstboot", "erase", "factory", "restore", "nvram"), resetRe, src, maxResetHits) {
+			for _, loc := range findAll(has("reset", "firstboot", "erase", "factory", "restore", "nvram"), resetRe(), src, maxResetHits) {
 				n, t, ok := lineAt(loc[0])
 				if !ok || resets >= maxResetHits {
 					continue
@@ -221,7 +222,7 @@ func fetchInsecure(argv []string) string {
 // weakTLS tells whether a configuration line enables an old protocol or a
 // weak cipher. Exclusions ("-SSLv3", "!RC4") are not enabling.
 func weakTLS(line string) string {
-	if m := weakProtoRe.FindStringSubmatch(line); m != nil {
+	if m := weakProtoRe().FindStringSubmatch(line); m != nil {
 		for _, w := range strings.FieldsFunc(m[2], func(r rune) bool {
 			return r == ' ' || r == '\t' || r == ',' || r == ':' || r == '"' || r == '\'' || r == ';' || r == '='
 		}) {
@@ -236,7 +237,7 @@ func weakTLS(line string) string {
 			}
 		}
 	}
-	if m := weakCipherRe.FindStringSubmatch(line); m != nil {
+	if m := weakCipherRe().FindStringSubmatch(line); m != nil {
 		for _, w := range strings.FieldsFunc(m[2], func(r rune) bool {
 			return r == ' ' || r == ':' || r == ',' || r == '"' || r == '\'' || r == ';' || r == '='
 		}) {
@@ -254,7 +255,7 @@ func weakTLS(line string) string {
 	return ""
 }
 
-var resetContext = regexp.MustCompile(`(?i)(reset|factory|default|erase|wipe)`)
+var resetContext = lazyre.New(`(?i)(reset|factory|default|erase|wipe)`)
 
 // resetCommand tells what a command erases: OpenWrt's jffs2reset and
 // firstboot wipe the overlay; "mtd erase" and flash_erase count in a file
@@ -272,7 +273,7 @@ func resetCommand(argv []string, file string) string {
 		return base + " restores factory settings"
 	case base == "nvram" && len(prog) > 1 && (prog[1] == "erase" || prog[1] == "default" || prog[1] == "restore_default"):
 		return "nvram " + prog[1] + " clears stored settings"
-	case (base == "mtd" || base == "flash_erase" || base == "flash_eraseall") && resetContext.MatchString(path.Base(file)):
+	case (base == "mtd" || base == "flash_erase" || base == "flash_eraseall") && resetContext().MatchString(path.Base(file)):
 		for _, a := range prog[1:] {
 			if a == "erase" || base != "mtd" {
 				return base + " erases a flash partition in a reset script"

@@ -2,9 +2,9 @@ package services
 
 import (
 	"path"
-	"regexp"
 	"strings"
 
+	"github.com/fwstar/fwstar/analyzer/internal/lazyre"
 	"github.com/fwstar/fwstar/analyzer/model"
 )
 
@@ -47,8 +47,8 @@ var ttyActions = map[string]bool{"respawn": true, "askfirst": true, "askconsole"
 var bootActions = map[string]bool{"sysinit": true, "boot": true, "bootwait": true, "respawn": true, "askfirst": true,
 	"askconsole": true, "once": true, "wait": true, "respawnlate": true}
 
-var ttyWord = regexp.MustCompile(`^(/dev/)?(console|tty[A-Za-z]*[0-9]+|hvc[0-9]+|ttyGS[0-9]+|ttyUSB[0-9]+)$`)
-var serialTTY = regexp.MustCompile(`^(console|hvc[0-9]+|tty(S|AMA|mxc|O|PS|SAC|MSM|HS|MV|USB|GS|LP|MFD|THS|SC|MT|AS|BCM|SIF|UL|X|FIQ)[0-9]+)$`)
+var ttyWord = lazyre.New(`^(/dev/)?(console|tty[A-Za-z]*[0-9]+|hvc[0-9]+|ttyGS[0-9]+|ttyUSB[0-9]+)$`)
+var serialTTY = lazyre.New(`^(console|hvc[0-9]+|tty(S|AMA|mxc|O|PS|SAC|MSM|HS|MV|USB|GS|LP|MFD|THS|SC|MT|AS|BCM|SIF|UL|X|FIQ)[0-9]+)$`)
 
 func (s *system) detectInit() {
 	switch {
@@ -128,18 +128,18 @@ func (s *system) loginFromCommand(f *model.File, e inittabEntry, argv []string) 
 	// BusyBox names the terminal in the id field (empty: the console);
 	// SysV ids are labels and the getty names its port.
 	tty := ""
-	if ttyWord.MatchString(e.ID) {
+	if ttyWord().MatchString(e.ID) {
 		tty = strings.TrimPrefix(e.ID, "/dev/")
 	}
 	for _, a := range prog[1:] {
-		if tty == "" && ttyWord.MatchString(a) {
+		if tty == "" && ttyWord().MatchString(a) {
 			tty = strings.TrimPrefix(a, "/dev/")
 		}
 	}
 	if tty == "" {
 		tty = "console"
 	}
-	l := &Login{TTY: tty, Serial: serialTTY.MatchString(tty), Command: prog, At: ev(f, e.Line, e.Raw), State: StateEnabled}
+	l := &Login{TTY: tty, Serial: serialTTY().MatchString(tty), Command: prog, At: ev(f, e.Line, e.Raw), State: StateEnabled}
 	switch {
 	case shells[base]:
 		l.Kind = "shell"
@@ -300,7 +300,7 @@ func scriptConds(conds []string) (string, bool) {
 			}
 			continue
 		}
-		if existenceTest.MatchString(c) {
+		if existenceTest().MatchString(c) {
 			continue
 		}
 		out = append(out, c)
@@ -308,7 +308,7 @@ func scriptConds(conds []string) (string, bool) {
 	return strings.Join(out, " && "), false
 }
 
-var existenceTest = regexp.MustCompile(`^!?\s*(\[|test)\s+-[xfesrdL]\s+\S+\s*\]?$`)
+var existenceTest = lazyre.New(`^!?\s*(\[|test)\s+-[xfesrdL]\s+\S+\s*\]?$`)
 
 // scanInitScripts follows the init.d scripts the init system runs.
 func (s *system) scanInitScripts() {

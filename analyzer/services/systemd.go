@@ -209,7 +209,7 @@ func (s *system) systemdGetty(f *model.File, e unitEntry, argv []string, instanc
 	if strings.HasPrefix(f.Base(), "console-getty") {
 		tty = "console"
 	}
-	l := &Login{Kind: "getty", TTY: tty, Serial: serialTTY.MatchString(tty), Password: true, Command: prog,
+	l := &Login{Kind: "getty", TTY: tty, Serial: serialTTY().MatchString(tty), Password: true, Command: prog,
 		At: ev(f, e.Line, e.Key+"="+e.Value), State: StateEnabled}
 	if len(prog) > 0 {
 		gettyOptions(l, prog)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fwstar/fwstar/analyzer/internal/lazyre"
 	"github.com/fwstar/fwstar/analyzer/model"
 )
 
@@ -15,7 +16,7 @@ func (s *system) fact(list *[]*Fact, topic, signal, summary string, props map[st
 	return f
 }
 
-var feedLine = regexp.MustCompile(`^\s*src(/gz)?\s+(\S+)\s+(\S+)`)
+var feedLine = lazyre.New(`^\s*src(/gz)?\s+(\S+)\s+(\S+)`)
 
 // scanUpdates records update mechanisms and what checks their integrity.
 func (s *system) scanUpdates() {
@@ -96,7 +97,7 @@ func (s *system) opkg() {
 			continue
 		}
 		for n, l := range strings.Split(fsrc, "\n") {
-			m := feedLine.FindStringSubmatch(l)
+			m := feedLine().FindStringSubmatch(l)
 			if m == nil {
 				continue
 			}
@@ -236,13 +237,13 @@ func (s *system) otaFrameworks() {
 	}
 }
 
-var uploadName = regexp.MustCompile(`(?i)(upgrade|firmware|fwupload|upload_?fw|fw_?update|flash_?update|update_?fw|sysupgrade|ota)[^/]*\.(cgi|asp|aspx|php|htm|html|lua|sh|js|esp)$`)
+var uploadName = lazyre.New(`(?i)(upgrade|firmware|fwupload|upload_?fw|fw_?update|flash_?update|update_?fw|sysupgrade|ota)[^/]*\.(cgi|asp|aspx|php|htm|html|lua|sh|js|esp)$`)
 
 // uploadHandlers: vendor web handlers that take a firmware image.
 func (s *system) uploadHandlers() {
 	n := 0
 	for name, f := range s.idx {
-		if n >= 32 || !strings.Contains(name, "/") || !uploadName.MatchString(path.Base(name)) {
+		if n >= 32 || !strings.Contains(name, "/") || !uploadName().MatchString(path.Base(name)) {
 			continue
 		}
 		if !strings.Contains(name, "www") && !strings.Contains(name, "cgi") && !strings.Contains(name, "web") && !strings.Contains(name, "htdocs") {

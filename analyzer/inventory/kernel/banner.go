@@ -6,8 +6,9 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"regexp"
 	"strings"
+
+	"github.com/fwstar/fwstar/analyzer/internal/lazyre"
 )
 
 // Info is one kernel found in a file.
@@ -32,7 +33,7 @@ var (
 	ikcfgStart  = []byte("IKCFG_ST")
 	// The banner as init/version.c prints it: a version, then the builder
 	// in parentheses; format strings ("Linux version %s") do not match.
-	bannerRe = regexp.MustCompile(`^Linux version ([0-9]+\.[0-9]+[^\s]*) \(`)
+	bannerRe = lazyre.New(`^Linux version ([0-9]+\.[0-9]+[^\s]*) \(`)
 )
 
 const (
@@ -105,7 +106,7 @@ func parseBanner(b []byte) *Info {
 	if i := bytes.IndexAny(b, "\x00\n"); i >= 0 {
 		b = b[:i]
 	}
-	m := bannerRe.FindSubmatch(b)
+	m := bannerRe().FindSubmatch(b)
 	if m == nil {
 		return nil
 	}
