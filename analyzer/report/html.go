@@ -2,6 +2,7 @@ package report
 
 import (
 	_ "embed"
+	"fmt"
 	"html/template"
 	"io"
 	"strings"
@@ -42,7 +43,7 @@ var tmpl = sync.OnceValue(func() *template.Template {
 		},
 		"verdict": func(v, lang string) string { return verdictText[v].In(lang) },
 		"join":    strings.Join,
-		"hex":     func(v int64) string { return "0x" + strings.ToUpper(strconvHex(v)) },
+		"hex":     func(v int64) string { return fmt.Sprintf("0x%X", v) },
 		"sum": func(m map[model.Severity]int, s string) int {
 			v, _ := model.ParseSeverity(s)
 			return m[v]
@@ -56,19 +57,6 @@ var tmpl = sync.OnceValue(func() *template.Template {
 		"counts":  countList,
 	}).Parse(htmlTemplate))
 })
-
-func strconvHex(v int64) string {
-	const digits = "0123456789abcdef"
-	if v == 0 {
-		return "0"
-	}
-	var b []byte
-	for v > 0 {
-		b = append([]byte{digits[v%16]}, b...)
-		v /= 16
-	}
-	return string(b)
-}
 
 // Render writes one self-contained HTML file: no script, style inline, so it
 // can be mailed to a lab or attached to a CI run as is.
