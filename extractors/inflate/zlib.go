@@ -9,7 +9,7 @@ func DecodeZlib(dst, src []byte) (int, error) {
 	if len(src) < 2 {
 		return 0, ErrTruncated
 	}
-	if src[0]&0x0F != 8 || src[0]>>4 > 7 || binary.BigEndian.Uint16(src)%31 != 0 {
+	if !IsZlib(src) {
 		return 0, ErrHeader
 	}
 	if src[1]&0x20 != 0 {
@@ -27,4 +27,11 @@ func DecodeZlib(dst, src []byte) (int, error) {
 		return n, ErrChecksum
 	}
 	return n, nil
+}
+
+// IsZlib reports whether b starts with a zlib header (RFC 1950): deflate,
+// a window of at most 32 KiB and a valid check of the two bytes. Squashfs
+// 2.x/3.x tells its zlib blocks from vendor LZMA ones by it.
+func IsZlib(b []byte) bool {
+	return len(b) >= 2 && b[0]&0x0F == 8 && b[0]>>4 <= 7 && binary.BigEndian.Uint16(b)%31 == 0
 }

@@ -89,7 +89,7 @@ func (d *decoder) decode(buf, src []byte, max int) ([]byte, error) {
 	case compAuto:
 		// 2.x/3.x: zlib has a checked two-byte header; anything else is
 		// a vendor LZMA block.
-		if len(src) >= 2 && src[0]&0x0F == 8 && (uint16(src[0])<<8|uint16(src[1]))%31 == 0 {
+		if inflate.IsZlib(src) {
 			return zlibBlock(buf, src)
 		}
 		return d.lzma(buf, src)
