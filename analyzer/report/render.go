@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+
+	"github.com/fwstar/fwstar/extractors/jsonindent"
 )
 
 // Options shape a rendering.
@@ -55,7 +57,10 @@ type jsonRenderer struct{}
 func (jsonRenderer) Format() string { return "json" }
 
 func (jsonRenderer) Render(w io.Writer, r *Report, _ Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(jsonindent.Append(make([]byte, 0, 2*len(b)), b, "  "), '\n'))
+	return err
 }

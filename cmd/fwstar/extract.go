@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fwstar/fwstar/extractors/engine"
+	"github.com/fwstar/fwstar/extractors/jsonindent"
 )
 
 // limitFlags binds the budgets to flags shared by extract and scan.
@@ -40,11 +41,12 @@ func newExtractCmd() *cobra.Command {
 			if err != nil {
 				return &exitError{exitInput, err}
 			}
-			b, err := json.MarshalIndent(m, "", "  ")
+			b, err := json.Marshal(m)
 			if err != nil {
 				return &exitError{exitInternal, err}
 			}
-			if err := os.WriteFile(filepath.Join(out, "manifest.json"), append(b, '\n'), 0o644); err != nil {
+			b = append(jsonindent.Append(make([]byte, 0, 2*len(b)), b, "  "), '\n')
+			if err := os.WriteFile(filepath.Join(out, "manifest.json"), b, 0o644); err != nil {
 				return &exitError{exitInternal, err}
 			}
 			printLayers(cmd.OutOrStdout(), m)
