@@ -6,7 +6,6 @@ package inventory
 import (
 	"context"
 	"io"
-	"os"
 	"path"
 	"runtime"
 	"sort"
@@ -200,7 +199,7 @@ func libcChk(t *model.Tree) (map[*engine.Chunk]*elfinfo.ChkSet, map[string]strin
 		if _, done := out[f.Chunk]; done || !libcNames().MatchString(path.Base(f.Name())) {
 			continue
 		}
-		fh, err := os.Open(f.Disk)
+		fh, err := t.Open(f)
 		if err != nil {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/engine"
 )
 
@@ -121,7 +122,7 @@ func (t *Tree) Open(f *File) (*os.File, error) {
 	if f.Disk == "" {
 		return nil, fmt.Errorf("%s: no content (%s)", f.Path, f.Entry.Type)
 	}
-	return os.Open(f.Disk)
+	return os.OpenFile(f.Disk, os.O_RDONLY|extractors.NoPoll, 0)
 }
 
 // ReadFile reads at most max bytes of a file's content.

@@ -283,7 +283,7 @@ func (r *run) scanBlob(j job) {
 		defer o.settle(j)
 		f, size = j.grow, j.grow.size
 	} else {
-		file, err := os.Open(j.disk)
+		file, err := os.OpenFile(j.disk, os.O_RDONLY|extractors.NoPoll, 0)
 		if err != nil {
 			r.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: err.Error()})
 			return

@@ -377,7 +377,7 @@ func (s *dirSink) write(p string, r io.Reader, e *Entry, hint int64) error {
 		delete(s.grows, p)
 	}
 	s.mu.Unlock()
-	const flag = os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	const flag = os.O_WRONLY | os.O_CREATE | os.O_EXCL | extractors.NoPoll
 	var f *os.File
 	var err error
 	if dir, base := s.handleFor(p); dir != nil {
@@ -401,7 +401,7 @@ func (s *dirSink) write(p string, r io.Reader, e *Entry, hint int64) error {
 	}
 	var g *growing
 	if s.grow != nil && hint >= minGrow && hint <= s.b.limits.FileBytes {
-		if rf, err := s.root.Open(p); err == nil {
+		if rf, err := s.root.OpenFile(p, os.O_RDONLY|extractors.NoPoll, 0); err == nil {
 			g = newGrowing(rf, hint)
 			s.mu.Lock()
 			if s.grows == nil {
