@@ -336,6 +336,7 @@ type part struct {
 // scan identifies and extracts the part's chunks from pos on; nested parts
 // are waited for and their chunks and hint names merged.
 func (p *part) scan(pos int64) {
+	defer p.pages.release()
 	r, e := p.r, p.r.e
 	var wg sync.WaitGroup
 	var subs []*part

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"sort"
+	"sync"
 
 	"github.com/fwstar/fwstar/extractors"
 )
@@ -357,7 +358,7 @@ func (s *signatures) at(r io.ReaderAt, off, size int64, hs []extractors.Handler)
 type pageReader struct {
 	r    io.ReaderAt
 	base int64
-	page []byte
+	page *[identifyPage]byte
 	n    int
 }
 
@@ -365,15 +366,27 @@ type pageReader struct {
 // common magic in a large file) each cost a read of the page.
 const identifyPage = 8 << 10
 
+// pages are reused: a page per scanned file, freshly allocated, cost as
+// much as reading it (the second look at OpenWrt's files reads 101).
+var pages = sync.Pool{New: func() any { return new([identifyPage]byte) }}
+
+// release gives the page back; the reader may be used again after.
+func (p *pageReader) release() {
+	if p.page != nil {
+		pages.Put(p.page)
+		p.page, p.n = nil, 0
+	}
+}
+
 func (p *pageReader) ReadAt(b []byte, off int64) (int, error) {
 	if off < 0 || len(b) > identifyPage/2 {
 		return p.r.ReadAt(b, off)
 	}
 	if off < p.base || off+int64(len(b)) > p.base+int64(p.n) || p.page == nil {
 		if p.page == nil {
-			p.page = make([]byte, identifyPage)
+			p.page = pages.Get().(*[identifyPage]byte)
 		}
-		n, err := p.r.ReadAt(p.page, off)
+		n, err := p.r.ReadAt(p.page[:], off)
 		p.base, p.n = off, n
 		if n < len(b) {
 			p.n = 0
