@@ -107,8 +107,17 @@ func (d *decoder) finish(size, safe int) error {
 // no symbol takes more (at most about 50 bits, a byte each).
 const inSlack = 64
 
-// Reader decodes an lzma-alone stream. It reads its input in 64 KiB blocks;
-// InputOffset tells how much of it the stream took.
+// firstIn is the first read, and the first window; fullIn every later read.
+const (
+	firstIn = 4 << 10
+	fullIn  = 64 << 10
+)
+
+// Reader decodes an lzma-alone stream. It reads its input in 64 KiB blocks,
+// after a first 4 KiB: most magic hits an engine probes are not LZMA and fail
+// within a few hundred bytes, so a probe costs a small read and no 64 KiB
+// buffers (the window too starts at 4 KiB and doubles). InputOffset tells
+// how much of the input the stream took.
 type Reader struct {
 	r       io.Reader
 	d       decoder
@@ -136,7 +145,7 @@ func NewReader(r io.Reader, dictMax uint32) (*Reader, error) {
 	if h.DictSize > dictMax {
 		return nil, ErrDict
 	}
-	z := &Reader{r: r, h: h, buf: make([]byte, 0, 64<<10), inBase: HeaderLen}
+	z := &Reader{r: r, h: h, buf: make([]byte, 0, firstIn), inBase: HeaderLen}
 	z.d.setProps(h.Props)
 	z.d.dictSize = h.dict()
 	// The window keeps the dictionary and half as much again of new output
@@ -157,6 +166,9 @@ func (z *Reader) fill() error {
 	in := z.d.in
 	if z.inEOF || len(in)-z.d.rc.ip >= inSlack {
 		return nil
+	}
+	if z.started && cap(z.buf) < fullIn {
+		z.buf = make([]byte, 0, fullIn)
 	}
 	n := copy(z.buf[:cap(z.buf)], in[z.d.rc.ip:])
 	z.inBase += int64(z.d.rc.ip)
@@ -214,7 +226,7 @@ func (z *Reader) step() error {
 	}
 	if d.pos == len(d.win) {
 		if len(d.win) < z.maxWin {
-			w := make([]byte, min(max(2*len(d.win), 64<<10), z.maxWin))
+			w := make([]byte, min(max(2*len(d.win), firstIn), z.maxWin))
 			copy(w, d.win[:d.pos])
 			d.win = w
 		} else {
