@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/fwstar/fwstar/extractors"
 	"github.com/fwstar/fwstar/extractors/lzma"
@@ -60,6 +61,9 @@ func lzmaHeader(r io.ReaderAt, off, size int64) ([]byte, int64, error) {
 	return h, usize, nil
 }
 
+// probeReaders keep their buffers from probe to probe.
+var probeReaders = sync.Pool{New: func() any { return new(lzma.Reader) }}
+
 func (LZMA) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 	h, usize, err := lzmaHeader(r, off, size)
 	if err != nil {
@@ -68,8 +72,9 @@ func (LZMA) Identify(r io.ReaderAt, off, size int64) (extractors.Chunk, error) {
 	dict := binary.LittleEndian.Uint32(h[1:])
 	ph := bytes.Clone(h)
 	binary.LittleEndian.PutUint32(ph[1:], probeDict)
-	zr, err := lzma.NewReader(io.MultiReader(bytes.NewReader(ph), extractors.NewCountingReader(r, off+13)), probeDict)
-	if err != nil {
+	zr := probeReaders.Get().(*lzma.Reader)
+	defer probeReaders.Put(zr)
+	if err := zr.Reset(io.MultiReader(bytes.NewReader(ph), extractors.NewCountingReader(r, off+13)), probeDict); err != nil {
 		return extractors.Chunk{}, extractors.NotFormat("lzma", err.Error())
 	}
 	// The first 64 KiB of output must decode cleanly (all of a stream that

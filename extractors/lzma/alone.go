@@ -134,18 +134,29 @@ type Reader struct {
 
 // NewReader reads the header from r; dictMax caps its dictionary.
 func NewReader(r io.Reader, dictMax uint32) (*Reader, error) {
+	z := new(Reader)
+	if err := z.Reset(r, dictMax); err != nil {
+		return nil, err
+	}
+	return z, nil
+}
+
+// Reset makes z read a new stream from r, as NewReader does, and keeps the
+// buffers z has: an engine probes every lzma magic hit it meets, most in
+// vain, and a fresh reader's buffers cost more than a failed probe's decoding.
+func (z *Reader) Reset(r io.Reader, dictMax uint32) error {
 	var hb [HeaderLen]byte
 	if _, err := io.ReadFull(r, hb[:]); err != nil {
-		return nil, ErrTruncated
+		return ErrTruncated
 	}
 	h, err := ParseHeader(hb[:])
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if h.DictSize > dictMax {
-		return nil, ErrDict
+		return ErrDict
 	}
-	z := &Reader{r: r, h: h, buf: make([]byte, 0, firstIn), inBase: HeaderLen}
+	*z = Reader{r: r, h: h, buf: z.buf[:0], inBase: HeaderLen, d: decoder{lit: z.d.lit, win: z.d.win}}
 	z.d.setProps(h.Props)
 	z.d.dictSize = h.dict()
 	// The window keeps the dictionary and half as much again of new output
@@ -154,7 +165,11 @@ func NewReader(r io.Reader, dictMax uint32) (*Reader, error) {
 	if h.Size >= 0 && h.Size < int64(z.maxWin) {
 		z.maxWin = int(h.Size)
 	}
-	return z, nil
+	// A window kept from an earlier stream is used as far as this one may
+	// grow its own; what it holds is never read, as no match reaches
+	// behind the stream's first byte.
+	z.d.win = z.d.win[:min(cap(z.d.win), z.maxWin)]
+	return nil
 }
 
 // InputOffset is the number of input bytes the stream has consumed so far,
@@ -167,12 +182,16 @@ func (z *Reader) fill() error {
 	if z.inEOF || len(in)-z.d.rc.ip >= inSlack {
 		return nil
 	}
-	if z.started && cap(z.buf) < fullIn {
-		z.buf = make([]byte, 0, fullIn)
+	size := fullIn
+	if !z.started {
+		size = firstIn
 	}
-	n := copy(z.buf[:cap(z.buf)], in[z.d.rc.ip:])
+	if cap(z.buf) < size {
+		z.buf = make([]byte, 0, size)
+	}
+	n := copy(z.buf[:size], in[z.d.rc.ip:])
 	z.inBase += int64(z.d.rc.ip)
-	m, err := io.ReadFull(z.r, z.buf[n:cap(z.buf)])
+	m, err := io.ReadFull(z.r, z.buf[n:size])
 	z.d.in, z.d.rc.ip = z.buf[:n+m], 0
 	switch err {
 	case nil:

@@ -57,6 +57,7 @@ func TestXZUtils(t *testing.T) {
 	opts := []string{"-0", "-1", "-3", "-6", "-9", "-6e", "-0e",
 		"--lzma1=preset=6,lc=0,lp=0,pb=0", "--lzma1=preset=6,lc=1,lp=2,pb=2", "--lzma1=preset=6,lc=4,lp=0,pb=4",
 		"--lzma1=preset=6,lc=0,lp=4,pb=0", "--lzma1=dict=4KiB,lc=3,lp=0,pb=2", "--lzma1=preset=1,dict=64KiB,mode=fast"}
+	reused := new(Reader) // Reset from stream to stream, each time after a truncated one
 	for name, in := range inputs(t) {
 		want := sha256.Sum256(in)
 		for _, o := range opts {
@@ -73,6 +74,18 @@ func TestXZUtils(t *testing.T) {
 			got, err := io.ReadAll(z)
 			if err != nil || sha256.Sum256(got) != want || z.InputOffset() != int64(len(lz)) {
 				t.Errorf("%s %s: Reader: n=%d err=%v consumed %d of %d", name, o, len(got), err, z.InputOffset(), len(lz))
+			}
+			if err := reused.Reset(bytes.NewReader(lz), 1<<30); err != nil {
+				t.Fatal(err)
+			}
+			got2, err := io.ReadAll(reused)
+			if err != nil || !bytes.Equal(got2, got) || reused.InputOffset() != int64(len(lz)) {
+				t.Errorf("%s %s: reused Reader: n=%d err=%v consumed %d of %d", name, o, len(got2), err, reused.InputOffset(), len(lz))
+			}
+			if reused.Reset(bytes.NewReader(lz[:len(lz)/2]), 1<<30) == nil {
+				if _, err := io.ReadAll(reused); err == nil && len(in) > 0 {
+					t.Errorf("%s %s: half a stream decoded", name, o)
+				}
 			}
 			ur, _ := ulzma.NewReader(bytes.NewReader(lz))
 			if ug, err := io.ReadAll(ur); err != nil || !bytes.Equal(ug, got) {
