@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -129,7 +130,7 @@ func (e *Engine) Extract(ctx context.Context, input, out string) (*Manifest, err
 		r.problems = append(r.problems, Problem{Kind: "limit", Path: name,
 			Detail: fmt.Sprintf("budget \"timeout\" exceeded (%s): what was not reached is reported as unknown", e.Limits.Timeout)})
 	}
-	sort.Slice(r.chunks, func(i, j int) bool { return r.chunks[i].Layer < r.chunks[j].Layer })
+	slices.SortFunc(r.chunks, func(a, b *Chunk) int { return strings.Compare(a.Layer, b.Layer) }) // layers are unique
 	sort.Slice(r.problems, func(i, j int) bool { return r.problems[i].Path < r.problems[j].Path })
 	return &Manifest{
 		Version: ManifestVersion, Input: name, Size: size, SHA256: hex.EncodeToString(h.Sum(nil)),
@@ -537,7 +538,9 @@ func (r *run) extract(j job, o *output, h extractors.Handler, f io.ReaderAt, siz
 	for _, e := range sink.rec {
 		rec.Entries = append(rec.Entries, e)
 	}
-	sort.Slice(rec.Entries, func(a, b int) bool { return rec.Entries[a].Path < rec.Entries[b].Path })
+	// Paths are unique (the sink keys its records by path); SortFunc spares
+	// sort.Slice's reflection on the thousands of entries of a file system.
+	slices.SortFunc(rec.Entries, func(a, b *Entry) int { return strings.Compare(a.Path, b.Path) })
 	var next []job
 	for _, p := range sink.blobs {
 		// A blob is always scanned (its unclaimed bytes are reported); a file
