@@ -54,6 +54,7 @@ type job struct {
 	blob  bool        // report unclaimed bytes even when no chunk is found
 	cands []candidate // all of the file's candidates, when the sink's watch kept them
 	grow  *growing    // a blob still being written: scanned as it grows, kept if its size was guessed right
+	early *early      // a file scanned while its chunk is still unpacked: kept if it is its name's last write
 }
 
 type run struct {
@@ -250,26 +251,36 @@ func (o *output) settle(j job) {
 	if growVerdict != nil {
 		growVerdict(j.layer.String(), valid)
 	}
-	r := o.r
 	if valid {
-		r.mu.Lock()
-		r.chunks = append(r.chunks, o.chunks...)
-		r.problems = append(r.problems, o.problems...)
-		r.mu.Unlock()
-		r.push(o.jobs...)
+		o.publish()
 		return
 	}
+	o.discard()
+	if rescan {
+		j.grow = nil
+		o.r.push(j)
+	}
+}
+
+// publish hands what a held scan found to the run.
+func (o *output) publish() {
+	r := o.r
+	r.mu.Lock()
+	r.chunks = append(r.chunks, o.chunks...)
+	r.problems = append(r.problems, o.problems...)
+	r.mu.Unlock()
+	r.push(o.jobs...)
+}
+
+// discard removes what a held scan wrote and gives its budget back.
+func (o *output) discard() {
 	for _, s := range o.sinks {
 		s.refund()
 	}
 	for _, c := range o.chunks {
 		if c.Dir != "" {
-			os.RemoveAll(filepath.Join(r.out, c.Dir))
+			os.RemoveAll(filepath.Join(o.r.out, c.Dir))
 		}
-	}
-	if rescan {
-		j.grow = nil
-		r.push(j)
 	}
 }
 
@@ -277,16 +288,19 @@ func (o *output) settle(j job) {
 const minScan = 32
 
 func (r *run) scanBlob(j job) {
-	o := &output{r: r, held: j.grow != nil}
+	o := &output{r: r, held: j.grow != nil || j.early != nil}
 	var f io.ReaderAt
 	var size int64
-	if o.held {
+	if j.grow != nil {
 		defer o.settle(j)
 		f, size = j.grow, j.grow.size
 	} else {
+		if j.early != nil {
+			defer j.early.scanned(o)
+		}
 		file, err := os.OpenFile(j.disk, os.O_RDONLY|extractors.NoPoll, 0)
 		if err != nil {
-			r.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: err.Error()})
+			o.problem(Problem{Kind: "error", Path: j.layer.String(), Detail: err.Error()})
 			return
 		}
 		defer file.Close()
@@ -477,6 +491,8 @@ func (r *run) extract(j job, o *output, h extractors.Handler, f io.ReaderAt, siz
 	}
 	ctx, cancel := context.WithTimeout(r.ctx, r.e.Limits.HandlerTimeout)
 	defer cancel()
+	var emu sync.Mutex
+	var earlies map[string]*early // per path: the scan of its first write, if taken early
 	sink, err := newDirSink(ctx, filepath.Join(r.out, rec.Dir), r.budget, inSize, r.e.sig())
 	if err != nil {
 		rec.Error = err.Error()
@@ -491,6 +507,19 @@ func (r *run) extract(j job, o *output, h extractors.Handler, f io.ReaderAt, siz
 		sink.grow = func(p string, g *growing) {
 			g.name = filepath.Join(r.out, rec.Dir, filepath.FromSlash(p))
 			r.push(job{disk: g.name, layer: l.File(p), blob: true, grow: g})
+		}
+		// A file in which a magic was seen is scanned as soon as it is
+		// written, beside the handler, unless its name was written before.
+		earlies = map[string]*early{}
+		sink.early = func(p string, e *Entry, cands []candidate) {
+			emu.Lock()
+			defer emu.Unlock()
+			if _, again := earlies[p]; again {
+				return
+			}
+			x := &early{entry: e}
+			earlies[p] = x
+			r.push(job{disk: filepath.Join(r.out, rec.Dir, filepath.FromSlash(p)), layer: l.File(p), cands: cands, early: x})
 		}
 	}
 	defer sink.settle() // a blob scanned as it grew and not judged below was not right
@@ -552,10 +581,23 @@ func (r *run) extract(j job, o *output, h extractors.Handler, f io.ReaderAt, siz
 			g.judge(e, want) // its scan is under way, and starts again if the guess was wrong
 			continue
 		}
-		if !want {
+		var j *job
+		if want {
+			j = &job{disk: filepath.Join(r.out, rec.Dir, filepath.FromSlash(p)), layer: l.File(p), blob: e.Type == TypeBlob, cands: sink.cands[p]}
+		}
+		if x := earlies[p]; x != nil {
+			// The early scan stands if it saw the name's last write;
+			// otherwise the usual one follows once it is cleaned up.
+			if want && e == x.entry {
+				x.judge(true, nil)
+			} else {
+				x.judge(false, j)
+			}
 			continue
 		}
-		next = append(next, job{disk: filepath.Join(r.out, rec.Dir, filepath.FromSlash(p)), layer: l.File(p), blob: e.Type == TypeBlob, cands: sink.cands[p]})
+		if j != nil {
+			next = append(next, *j)
+		}
 	}
 	o.push(next...)
 	return rec, end, true

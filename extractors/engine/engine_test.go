@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -297,5 +298,44 @@ func TestWrittenFilesAreScannedWhenAMagicIsSeen(t *testing.T) {
 	}
 	if strings.Contains(got, ":tar/x@") || len(nested) != 2 {
 		t.Errorf("want exactly the gzips in straddle and y, got %s", got)
+	}
+}
+
+// A file with a magic is scanned while its chunk is still unpacked; when its
+// name is written again, that scan is thrown away (its folders removed) and
+// only the last write's scan stands, whichever finishes first.
+func TestEarlyScanKeepsOnlyTheLastWrite(t *testing.T) {
+	blob := tarFiles(t,
+		[2]string{"a", string(zeros(t, 4096))},
+		[2]string{"b", string(zeros(t, 1000))},
+		[2]string{"a", string(zeros(t, 8192))},
+	)
+	for range 20 {
+		m, dir := extract(t, blob, engine.DefaultLimits())
+		sizes := map[string]int64{}
+		dirs := map[string]bool{}
+		for _, c := range m.Chunks {
+			if c.Format == "gzip" {
+				for _, e := range c.Entries {
+					sizes[c.Layer] += e.Size
+				}
+			}
+			if c.Dir != "" {
+				dirs[c.Dir] = true
+			}
+		}
+		want := map[string]int64{"fw.bin@0x0:tar/a@0x0:gzip": 8192, "fw.bin@0x0:tar/b@0x0:gzip": 1000}
+		if !maps.Equal(sizes, want) {
+			t.Fatalf("gzip chunks %v, want %v", sizes, want)
+		}
+		ents, err := os.ReadDir(filepath.Join(dir, "out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if e.IsDir() && !dirs[e.Name()] {
+				t.Fatalf("folder %s left by a discarded scan", e.Name())
+			}
+		}
 	}
 }

@@ -58,10 +58,11 @@ type dirSink struct {
 	attrs    map[string]string
 	limitHit *extractors.LimitError
 
-	grow    func(p string, g *growing) // starts the scan of a blob as it is written; nil: never
-	grows   map[string]*growing        // per path: its last write's growing blob
-	counted int64                      // files counted against the image's budget
-	spent   int64                      // bytes counted against the image's budget
+	grow    func(p string, g *growing)                  // starts the scan of a blob as it is written; nil: never
+	early   func(p string, e *Entry, cands []candidate) // starts the scan of a file with a magic once written; nil: never
+	grows   map[string]*growing                         // per path: its last write's growing blob
+	counted int64                                       // files counted against the image's budget
+	spent   int64                                       // bytes counted against the image's budget
 }
 
 func newDirSink(ctx context.Context, dir string, b *budget, inSize int64, sig *signatures) (*dirSink, error) {
@@ -338,6 +339,14 @@ func (s *dirSink) File(name string, m extractors.Meta, r io.Reader) error {
 		return err
 	}
 	s.add(e)
+	if s.early != nil {
+		s.mu.Lock()
+		hit, cands := s.magic[p], s.cands[p]
+		s.mu.Unlock()
+		if hit {
+			s.early(p, e, cands)
+		}
+	}
 	return nil
 }
 
