@@ -194,7 +194,8 @@ func (s *signatures) scan(w []byte, limit int, base int64, emit func(candidate) 
 			continue
 		}
 		for j := i; j < i+8; j++ {
-			if !s.at1(w, j, limit, base, emit) {
+			// Checked here, inlined: one of the eight keyed costs one call, not eight.
+			if s.keyed[binary.LittleEndian.Uint16(w[j:])] != 0 && !s.at1(w, j, limit, base, emit) {
 				return
 			}
 		}
