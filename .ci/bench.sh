@@ -217,7 +217,7 @@ log() { echo "[$(date -u +%H:%M:%S) load $(load1)] $*" >&2; }
 sed 's/^/env\t/' "$out/env.txt" >>"$raw"
 
 log "building fwstar"
-go build -o "$tmp/fwstar" ./cmd/fwstar
+CGO_ENABLED=0 go build -o "$tmp/fwstar" ./cmd/fwstar # the static binary README installs
 fwstar=$tmp/fwstar
 
 # --- measurement helpers -----------------------------------------------------
