@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -57,10 +56,10 @@ type jsonRenderer struct{}
 func (jsonRenderer) Format() string { return "json" }
 
 func (jsonRenderer) Render(w io.Writer, r *Report, _ Options) error {
-	b, err := json.Marshal(r)
+	b, err := jsonindent.Marshal(r, "  ")
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(append(jsonindent.Append(make([]byte, 0, 2*len(b)), b, "  "), '\n'))
+	_, err = w.Write(b)
 	return err
 }

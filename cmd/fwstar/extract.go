@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,11 +40,10 @@ func newExtractCmd() *cobra.Command {
 			if err != nil {
 				return &exitError{exitInput, err}
 			}
-			b, err := json.Marshal(m)
+			b, err := jsonindent.Marshal(m, "  ")
 			if err != nil {
 				return &exitError{exitInternal, err}
 			}
-			b = append(jsonindent.Append(make([]byte, 0, 2*len(b)), b, "  "), '\n')
 			if err := os.WriteFile(filepath.Join(out, "manifest.json"), b, 0o644); err != nil {
 				return &exitError{exitInternal, err}
 			}

@@ -5,6 +5,18 @@
 // JSON without insignificant white space, as json.Marshal writes it.
 package jsonindent
 
+import "encoding/json"
+
+// Marshal is json.Marshal laid out with unit per level and a final newline,
+// byte for byte what a json.Encoder with SetIndent("", unit) writes.
+func Marshal(v any, unit string) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(Append(make([]byte, 0, 2*len(b)), b, unit), '\n'), nil
+}
+
 // Append appends src, laid out with one unit of indent per level, to dst.
 func Append(dst, src []byte, unit string) []byte {
 	depth := 0

@@ -44,11 +44,21 @@ func TestManifestLike(t *testing.T) {
 	for i := range 300 {
 		doc = append(doc, entry{Path: string(rune('a'+i%26)) + "/\"x\"\\<y>&\x01", Size: int64(i * 7), Tags: []string{}, Attr: map[string]string{"k": "v,:{}"}})
 	}
-	b, err := json.Marshal(map[string]any{"entries": doc, "empty": map[string]int{}, "n": 1})
+	v := map[string]any{"entries": doc, "empty": map[string]int{}, "n": 1}
+	b, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}
 	same(t, b)
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Marshal(v, "  "); err != nil || !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("Marshal differs from json.Encoder with SetIndent (err %v)", err)
+	}
 }
 
 // TestRepository runs every JSON file of the repository through both.
