@@ -31,6 +31,13 @@ func TestTuneGC(t *testing.T) {
 	if p := gogc(); p != gcSmallPercent {
 		t.Fatalf("pace %d, want %d", p, gcSmallPercent)
 	}
+	for range 3 { // a small heap keeps the pace
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if p := gogc(); p != gcSmallPercent {
+		t.Fatalf("pace %d after collections of a small heap, want %d", p, gcSmallPercent)
+	}
 	live := make([]byte, 2*gcSmallHeap)
 	for i := range live {
 		live[i] = byte(i)
