@@ -286,13 +286,27 @@ func (r rangeDec) length(in []byte, l *lenProbs, posState uint32) (rangeDec, uin
 			p, bits, base = l.high[:], 8, 16
 		}
 	}
-	r, m := r.tree(in, p, bits)
-	return r, base + m
+	p = p[:1<<bits]
+	m := uint32(1)
+	for m < 1<<bits {
+		r, b = r.bitMask(&p[m])
+		r = r.norm(in)
+		m = m<<1 | b
+	}
+	return r, base + m - 1<<bits
 }
 
 // distance decodes a match distance minus one (spec "The distance decoder").
 func (r rangeDec) distance(in []byte, p *probs, length uint32) (rangeDec, uint32) {
-	r, slot := r.tree(in, p.slot[min(length, 3)][:], 6)
+	sp := &p.slot[min(length, 3)]
+	slot := uint32(1)
+	for slot < 64 {
+		var b uint32
+		r, b = r.bitMask(&sp[slot])
+		r = r.norm(in)
+		slot = slot<<1 | b
+	}
+	slot -= 64
 	if slot < 4 {
 		return r, slot
 	}
@@ -309,11 +323,10 @@ func (r rangeDec) distance(in []byte, p *probs, length uint32) (rangeDec, uint32
 		dist += v << 4
 		rev, bits = p.align[:], 4
 	}
-	m, v, mask := uint32(1), uint32(rev[1]), uint32(1)<<bits-1
+	m := uint32(1)
 	for i := uint32(0); i < bits; i++ {
-		c := m << 1 & mask
 		var b uint32
-		r, b, v = r.bitNext(&rev[m], v, uint32(rev[c]), uint32(rev[c|1]))
+		r, b = r.bitMask(&rev[m])
 		r = r.norm(in)
 		m = m<<1 | b
 		dist |= b << i

@@ -59,16 +59,11 @@ func (r rangeDec) bit(p *uint16) (rangeDec, uint32) {
 	return r, 1
 }
 
-// bitNext decodes a bit of a bit tree without branches: lt is all ones
-// when code < bound (a 0 bit) and selects each result. Bits of literals and
-// bit trees are close to random, and a mispredicted branch costs more than
-// computing both sides. v is the bit's probability (read from *p) and c0
-// and c1 those of the node's two children, loaded before the bit is known;
-// it returns the child's by the bit. The next bit then waits for a select,
-// not for a load whose address waits for this bit: OpenWrt's xz blocks
-// and kernel and an x86 binary decoded 2.5-4% faster (best and median of
-// 15 alternating runs on one core).
-func (r rangeDec) bitNext(p *uint16, v, c0, c1 uint32) (rangeDec, uint32, uint32) {
+// bitMask is bit without branches: lt is all ones when code < bound (a 0
+// bit) and selects each result. Bits of literals and bit trees are close to
+// random, and a mispredicted branch costs more than computing both sides.
+func (r rangeDec) bitMask(p *uint16) (rangeDec, uint32) {
+	v := uint32(*p)
 	bound := (r.rng >> probBits) * v
 	lt := uint32(int64(uint64(r.code)-uint64(bound)) >> 63)
 	r.rng = bound&lt | (r.rng-bound)&^lt
@@ -76,7 +71,7 @@ func (r rangeDec) bitNext(p *uint16, v, c0, c1 uint32) (rangeDec, uint32, uint32
 	// v + (2048-v)>>5 for a 0 and v - v>>5 for a 1, as one arithmetic shift:
 	// (2048-v)>>5 is -((v-2017)>>5) rounded toward minus infinity.
 	*p = uint16(v - uint32(int32(v-lt&(1<<probBits-(1<<moveBits-1)))>>moveBits))
-	return r, lt + 1, c1 ^ (c0^c1)&lt
+	return r, lt + 1
 }
 
 // norm shifts in the next input byte (zero past the end) once the range
@@ -95,31 +90,16 @@ func (r rangeDec) norm(in []byte) rangeDec {
 }
 
 // literal decodes a literal byte (not after a match); p are its context's
-// probabilities. It is tree over an array: the hottest loop then has no
-// bounds checks.
+// probabilities.
 func (r rangeDec) literal(in []byte, p *[0x300]uint16) (rangeDec, byte) {
-	sym, v := uint32(1), uint32(p[1])
+	sym := uint32(1)
 	for sym < 0x100 {
 		var b uint32
-		r, b, v = r.bitNext(&p[sym], v, uint32(p[sym<<1&0x1FF]), uint32(p[sym<<1&0x1FF|1]))
+		r, b = r.bitMask(&p[sym])
 		r = r.norm(in)
 		sym = sym<<1 | b
 	}
 	return r, byte(sym)
-}
-
-// tree decodes a bit tree of n levels, most significant bit first; p holds
-// its 1<<n probabilities (p[0] unused).
-func (r rangeDec) tree(in []byte, p []uint16, n uint32) (rangeDec, uint32) {
-	m, v, mask := uint32(1), uint32(p[1]), uint32(1)<<n-1
-	for m <= mask {
-		c := m << 1 & mask // the last level's children are not used
-		var b uint32
-		r, b, v = r.bitNext(&p[m], v, uint32(p[c]), uint32(p[c|1]))
-		r = r.norm(in)
-		m = m<<1 | b
-	}
-	return r, m - 1<<n
 }
 
 // matchedLiteral decodes a literal right after a match: while its bits
@@ -131,23 +111,16 @@ func (r rangeDec) tree(in []byte, p []uint16, n uint32) (rangeDec, uint32) {
 // probability either way.
 func (r rangeDec) matchedLiteral(in []byte, p *[0x300]uint16, match uint32) (rangeDec, byte) {
 	sym, off := uint32(1), uint32(0x100)
-	match <<= 1
-	mb := match & off
-	v := uint32(p[off+mb+sym])
 	for sym < 0x100 {
-		// The two children: off is kept only if the bit equals the match
-		// bit. The last bit's are not used (min keeps them in p).
-		next := match << 1
-		off0, off1 := off&^mb, off&mb
-		c0 := uint32(p[min(off0+next&off0+sym<<1, 0x2FF)])
-		c1 := uint32(p[min(off1+next&off1+sym<<1|1, 0x2FF)])
+		match <<= 1
+		mb := match & off
 		var b uint32
-		r, b, v = r.bitNext(&p[off+mb+sym], v, c0, c1)
+		r, b = r.bitMask(&p[off+mb+sym])
 		r = r.norm(in)
 		sym = sym<<1 | b
-		off &= mb ^ (b - 1) // b-1 is all ones for a 0, when mb must be 0
-		match = next
-		mb = match & off
+		// Keep off only if the bit equals the match bit: b-1 is all ones
+		// for a 0, when mb must be 0.
+		off &= mb ^ (b - 1)
 	}
 	return r, byte(sym)
 }
