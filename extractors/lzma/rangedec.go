@@ -59,21 +59,6 @@ func (r rangeDec) bit(p *uint16) (rangeDec, uint32) {
 	return r, 1
 }
 
-// bitMask is bit without branches: lt is all ones when code < bound (a 0
-// bit) and selects each result. Bits of literals and bit trees are close to
-// random, and a mispredicted branch costs more than computing both sides.
-func (r rangeDec) bitMask(p *uint16) (rangeDec, uint32) {
-	v := uint32(*p)
-	bound := (r.rng >> probBits) * v
-	lt := uint32(int64(uint64(r.code)-uint64(bound)) >> 63)
-	r.rng = bound&lt | (r.rng-bound)&^lt
-	r.code -= bound &^ lt
-	// v + (2048-v)>>5 for a 0 and v - v>>5 for a 1, as one arithmetic shift:
-	// (2048-v)>>5 is -((v-2017)>>5) rounded toward minus infinity.
-	*p = uint16(v - uint32(int32(v-lt&(1<<probBits-(1<<moveBits-1)))>>moveBits))
-	return r, lt + 1
-}
-
 // norm shifts in the next input byte (zero past the end) once the range
 // has shrunk below 2^24; after one bit a single byte always suffices.
 func (r rangeDec) norm(in []byte) rangeDec {
@@ -89,39 +74,35 @@ func (r rangeDec) norm(in []byte) rangeDec {
 	return r
 }
 
+// bitMask decodes a bit without branches: lt is all ones when code < bound
+// (a 0 bit) and selects each result. Bits of literals and bit trees are
+// close to random, and a mispredicted branch costs more than computing both
+// sides.
+func (r rangeDec) bitMask(p *uint16) (rangeDec, uint32) {
+	v := uint32(*p)
+	bound := (r.rng >> probBits) * v
+	lt := uint32(int64(uint64(r.code)-uint64(bound)) >> 63)
+	r.rng = bound&lt | (r.rng-bound)&^lt
+	r.code -= bound &^ lt
+	// v + (2048-v)>>5 for a 0 and v - v>>5 for a 1, as one arithmetic shift:
+	// (2048-v)>>5 is -((v-2017)>>5) rounded toward minus infinity.
+	*p = uint16(v - uint32(int32(v-lt&(1<<probBits-(1<<moveBits-1)))>>moveBits))
+	return r, lt + 1
+}
+
 // literal decodes a literal byte (not after a match); p are its context's
 // probabilities.
 func (r rangeDec) literal(in []byte, p *[0x300]uint16) (rangeDec, byte) {
-	sym := uint32(1)
-	for sym < 0x100 {
-		var b uint32
-		r, b = r.bitMask(&p[sym])
-		r = r.norm(in)
-		sym = sym<<1 | b
-	}
+	var sym uint32
+	r.rng, r.code, r.ip, sym = decodeLiteral(r.rng, r.code, r.ip, in, p)
 	return r, byte(sym)
 }
 
-// matchedLiteral decodes a literal right after a match: while its bits
-// agree with those of match, the byte at rep0, each bit has its own
-// probabilities p[0x100+matchBit<<8+sym]; after the first difference the
-// rest are plain literal bits. One branch-free loop does both (the form of
-// the LZMA SDK's decoder): off is 0x100 while the bits agree and 0 after,
-// and mb is the match bit in place (0 or off), so p[off+mb+sym] is the
-// probability either way.
+// matchedLiteral decodes a literal right after a match; match is the byte
+// at rep0 (see decodeMatched).
 func (r rangeDec) matchedLiteral(in []byte, p *[0x300]uint16, match uint32) (rangeDec, byte) {
-	sym, off := uint32(1), uint32(0x100)
-	for sym < 0x100 {
-		match <<= 1
-		mb := match & off
-		var b uint32
-		r, b = r.bitMask(&p[off+mb+sym])
-		r = r.norm(in)
-		sym = sym<<1 | b
-		// Keep off only if the bit equals the match bit: b-1 is all ones
-		// for a 0, when mb must be 0.
-		off &= mb ^ (b - 1)
-	}
+	var sym uint32
+	r.rng, r.code, r.ip, sym = decodeMatched(r.rng, r.code, r.ip, in, p, match)
 	return r, byte(sym)
 }
 
