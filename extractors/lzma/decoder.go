@@ -296,40 +296,10 @@ func (r rangeDec) length(in []byte, l *lenProbs, posState uint32) (rangeDec, uin
 	return r, base + m - 1<<bits
 }
 
-// distance decodes a match distance minus one (spec "The distance decoder").
+// distance decodes a match distance minus one (spec "The distance decoder";
+// see decodeDistance).
 func (r rangeDec) distance(in []byte, p *probs, length uint32) (rangeDec, uint32) {
-	sp := &p.slot[min(length, 3)]
-	slot := uint32(1)
-	for slot < 64 {
-		var b uint32
-		r, b = r.bitMask(&sp[slot])
-		r = r.norm(in)
-		slot = slot<<1 | b
-	}
-	slot -= 64
-	if slot < 4 {
-		return r, slot
-	}
-	bits := slot>>1 - 1
-	dist := (2 | slot&1) << bits
-	// The low bits come from a reverse bit tree: bits of them for the
-	// slots below 14, else the 4 align bits under direct ones.
-	var rev []uint16
-	if slot < 14 {
-		rev = p.special[dist-slot:]
-	} else {
-		var v uint32
-		r, v = r.direct(in, bits-4)
-		dist += v << 4
-		rev, bits = p.align[:], 4
-	}
-	m := uint32(1)
-	for i := uint32(0); i < bits; i++ {
-		var b uint32
-		r, b = r.bitMask(&rev[m])
-		r = r.norm(in)
-		m = m<<1 | b
-		dist |= b << i
-	}
+	var dist uint32
+	r.rng, r.code, r.ip, dist = decodeDistance(r.rng, r.code, r.ip, in, &p.slot[min(length, 3)], &p.special, &p.align)
 	return r, dist
 }

@@ -105,16 +105,3 @@ func (r rangeDec) matchedLiteral(in []byte, p *[0x300]uint16, match uint32) (ran
 	r.rng, r.code, r.ip, sym = decodeMatched(r.rng, r.code, r.ip, in, p, match)
 	return r, byte(sym)
 }
-
-// direct decodes n bits of probability one half.
-func (r rangeDec) direct(in []byte, n uint32) (rangeDec, uint32) {
-	var v uint32
-	for ; n > 0; n-- {
-		r.rng >>= 1
-		t := 0 - ((r.code - r.rng) >> 31) // all ones when code < rng
-		r.code -= r.rng &^ t
-		v = v<<1 | (t + 1)
-		r = r.norm(in)
-	}
-	return r, v
-}

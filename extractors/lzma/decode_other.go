@@ -37,3 +37,55 @@ func decodeMatched(rng, code uint32, ip int, in []byte, p *[0x300]uint16, match 
 	}
 	return r.rng, r.code, r.ip, sym
 }
+
+// decodeDistance decodes a match distance minus one: a 6-bit slot from the
+// bit tree slot, then for slots from 4 on the low bits under (2|slot&1)<<n,
+// n = slot>>1-1, from a reverse bit tree: all n of them at
+// special[dist-slot:] below slot 14, else n-4 direct bits and the 4 align
+// bits.
+func decodeDistance(rng, code uint32, ip int, in []byte, slot *[64]uint16, special *[115]uint16, align *[16]uint16) (uint32, uint32, int, uint32) {
+	r, s := rangeDec{rng, code, ip}, uint32(1)
+	for s < 64 {
+		var b uint32
+		r, b = r.bitMask(&slot[s])
+		r = r.norm(in)
+		s = s<<1 | b
+	}
+	s -= 64
+	if s < 4 {
+		return r.rng, r.code, r.ip, s
+	}
+	n := s>>1 - 1
+	dist := (2 | s&1) << n
+	var rev []uint16
+	if s < 14 {
+		rev = special[dist-s:]
+	} else {
+		var v uint32
+		r, v = r.direct(in, n-4)
+		dist += v << 4
+		rev, n = align[:], 4
+	}
+	m := uint32(1)
+	for i := uint32(0); i < n; i++ {
+		var b uint32
+		r, b = r.bitMask(&rev[m])
+		r = r.norm(in)
+		m = m<<1 | b
+		dist |= b << i
+	}
+	return r.rng, r.code, r.ip, dist
+}
+
+// direct decodes n bits of probability one half.
+func (r rangeDec) direct(in []byte, n uint32) (rangeDec, uint32) {
+	var v uint32
+	for ; n > 0; n-- {
+		r.rng >>= 1
+		t := 0 - ((r.code - r.rng) >> 31) // all ones when code < rng
+		r.code -= r.rng &^ t
+		v = v<<1 | (t + 1)
+		r = r.norm(in)
+	}
+	return r, v
+}
