@@ -5,14 +5,22 @@ package lzma
 // decodeLiteral decodes a literal byte (not after a match) with its
 // context's probabilities p and returns 0x100 plus the byte.
 func decodeLiteral(rng, code uint32, ip int, in []byte, p *[0x300]uint16) (uint32, uint32, int, uint32) {
-	r, sym := rangeDec{rng, code, ip}, uint32(1)
-	for sym < 0x100 {
-		var b uint32
-		r, b = r.bitMask(&p[sym])
-		r = r.norm(in)
-		sym = sym<<1 | b
-	}
+	r, sym := rangeDec{rng, code, ip}.tree(in, p[:0x100])
 	return r.rng, r.code, r.ip, sym
+}
+
+// tree decodes the bit tree p from its root p[1], most significant bit
+// first, until the node index reaches len(p), a power of two, and returns
+// the index.
+func (r rangeDec) tree(in []byte, p []uint16) (rangeDec, uint32) {
+	m := uint32(1)
+	for int(m) < len(p) {
+		var b uint32
+		r, b = r.bitMask(&p[m])
+		r = r.norm(in)
+		m = m<<1 | b
+	}
+	return r, m
 }
 
 // decodeMatched decodes a literal right after a match and returns 0x100
@@ -44,13 +52,7 @@ func decodeMatched(rng, code uint32, ip int, in []byte, p *[0x300]uint16, match 
 // special[dist-slot:] below slot 14, else n-4 direct bits and the 4 align
 // bits.
 func decodeDistance(rng, code uint32, ip int, in []byte, slot *[64]uint16, special *[115]uint16, align *[16]uint16) (uint32, uint32, int, uint32) {
-	r, s := rangeDec{rng, code, ip}, uint32(1)
-	for s < 64 {
-		var b uint32
-		r, b = r.bitMask(&slot[s])
-		r = r.norm(in)
-		s = s<<1 | b
-	}
+	r, s := rangeDec{rng, code, ip}.tree(in, slot[:])
 	s -= 64
 	if s < 4 {
 		return r.rng, r.code, r.ip, s
