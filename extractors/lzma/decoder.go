@@ -108,26 +108,39 @@ func (d *decoder) resetState() {
 // input holds a whole symbol unless it is complete (safe is the last ip at
 // which a symbol may start, len(in) when no more input comes).
 //
-// The coder, the state and the reps live in locals for the whole loop (see
+// On amd64 the assembly loop (decodeFast) decodes first, up to a margin
+// before stop and end; the Go loop below decodes the rest, and every symbol
+// on other architectures. Its coder, state and reps live in locals (see
 // rangeDec) and go back to d only on the way out.
 func (d *decoder) run(stop, end, safe int) error {
+	win := d.win[:end] // before decodeFast writes win[:end]
+	if d.pending > 0 {
+		n := min(d.pending, end-d.pos)
+		copyMatch(win, d.pos, int(d.rep[0])+1, n)
+		d.pos += n
+		d.pending -= n
+	}
+	if d.pending == 0 {
+		switch decodeFast(d, min(stop, end)-fastMargin, safe) {
+		case fastEOS:
+			d.eos = true
+			if d.rc.ip > len(d.in) {
+				return ErrTruncated
+			}
+			return nil
+		case fastCorrupt:
+			return ErrCorrupt
+		}
+	}
 	rc, in := d.rc, d.in
 	p := &d.p
 	lit := d.lit
-	win := d.win[:end]
 	pos, base, dict, pending := d.pos, d.base, d.dictSize, d.pending
 	state, rep0, rep1, rep2, rep3 := d.state, d.rep[0], d.rep[1], d.rep[2], d.rep[3]
 	lc := d.props.LC
 	lpMask := uint32(1)<<d.props.LP - 1
 	pbMask := uint32(1)<<d.props.PB - 1
 	var err error
-
-	if pending > 0 {
-		n := min(pending, end-pos)
-		copyMatch(win, pos, int(rep0)+1, n)
-		pos += n
-		pending -= n
-	}
 	for pos < stop && pending == 0 {
 		if rc.ip > safe {
 			if rc.ip > len(in) {
@@ -256,6 +269,18 @@ func (d *decoder) run(stop, end, safe int) error {
 	return err
 }
 
+// What decodeFast returns: it stopped at lim or safe (run's loop goes on from
+// there), at the end marker, or at a distance beyond the history.
+const (
+	fastMore = iota
+	fastEOS
+	fastCorrupt
+)
+
+// fastMargin is the room decodeFast keeps before run's stop and end: the
+// longest match (273) and the 8-byte copy's overshoot.
+const fastMargin = 273 + 8
+
 // copyMatch copies n bytes from dist back to win[pos:], overlapping as LZ77
 // does when dist < n.
 func copyMatch(win []byte, pos, dist, n int) {
@@ -271,9 +296,8 @@ func copyMatch(win []byte, pos, dist, n int) {
 }
 
 // length decodes a match length minus two. It writes its bit-tree loop out
-// in place, as decodeDistance does: a call per tree (Go does not inline a
-// loop of this size) costs more than the tree's few bits. (In assembly too
-// it gained nothing measurable.)
+// in place: a call to tree (Go does not inline a loop of this size) costs
+// more than the tree's few bits.
 func (r rangeDec) length(in []byte, l *lenProbs, posState uint32) (rangeDec, uint32) {
 	p, bits, base := l.low[posState&15][:], uint32(3), uint32(0)
 	r, b := r.bit(&l.choice)
@@ -295,12 +319,4 @@ func (r rangeDec) length(in []byte, l *lenProbs, posState uint32) (rangeDec, uin
 		m = m<<1 | b
 	}
 	return r, base + m - 1<<bits
-}
-
-// distance decodes a match distance minus one (spec "The distance decoder";
-// see decodeDistance).
-func (r rangeDec) distance(in []byte, p *probs, length uint32) (rangeDec, uint32) {
-	var dist uint32
-	r.rng, r.code, r.ip, dist = decodeDistance(r.rng, r.code, r.ip, in, &p.slot[min(length, 3)], &p.special, &p.align)
-	return r, dist
 }

@@ -3,6 +3,7 @@ package lzma
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"os/exec"
 	"testing"
@@ -20,6 +21,7 @@ func FuzzDecode(f *testing.F) {
 		seed := []byte("fwstar lzma fuzz seed: abcabcabcabc the quick brown fox jumps over the lazy dog 0123456789 abcabc")
 		for _, o := range []string{"dict=64KiB", "dict=64KiB,lc=0,lp=2,pb=0", "dict=4KiB,lc=4,lp=0,pb=4", "dict=64KiB,mode=fast"} {
 			f.Add(xzCmd(f, seed, "--format=lzma", "--lzma1="+o))
+			f.Add(xzCmd(f, longSeed(), "--format=lzma", "--lzma1="+o))
 		}
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
@@ -44,6 +46,17 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
+// longSeed is a seed long enough for the assembly loop, which stops
+// fastMargin bytes before the end: numbers that repeat at many distances
+// (literals, matches, reps) and a run of zeros (overlapping copies).
+func longSeed() []byte {
+	var b []byte
+	for i := 0; len(b) < 3000; i++ {
+		b = fmt.Appendf(b, "%d:%x ", i%97, i*i*7919)
+	}
+	return append(b, make([]byte, 300)...)
+}
+
 // FuzzDecodeXZ decodes .xz input with ours and with therootcompany/xz (a
 // port of XZ Embedded): what ours accepts, theirs must decode to the same
 // bytes. (Theirs also reads concatenated streams and filter chains, which
@@ -52,6 +65,7 @@ func FuzzDecodeXZ(f *testing.F) {
 	if _, err := exec.LookPath("xz"); err == nil {
 		for _, args := range [][]string{{"-0"}, {"-6", "--check=crc32"}, {"--check=sha256"}, {"--check=none"}} {
 			f.Add(xzCmd(f, []byte("fwstar xz fuzz seed: the quick brown fox jumps over the lazy dog, twice, twice"), args...))
+			f.Add(xzCmd(f, longSeed(), args...))
 		}
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {

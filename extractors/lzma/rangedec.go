@@ -89,19 +89,3 @@ func (r rangeDec) bitMask(p *uint16) (rangeDec, uint32) {
 	*p = uint16(v - uint32(int32(v-lt&(1<<probBits-(1<<moveBits-1)))>>moveBits))
 	return r, lt + 1
 }
-
-// literal decodes a literal byte (not after a match); p are its context's
-// probabilities.
-func (r rangeDec) literal(in []byte, p *[0x300]uint16) (rangeDec, byte) {
-	var sym uint32
-	r.rng, r.code, r.ip, sym = decodeLiteral(r.rng, r.code, r.ip, in, p)
-	return r, byte(sym)
-}
-
-// matchedLiteral decodes a literal right after a match; match is the byte
-// at rep0 (see decodeMatched).
-func (r rangeDec) matchedLiteral(in []byte, p *[0x300]uint16, match uint32) (rangeDec, byte) {
-	var sym uint32
-	r.rng, r.code, r.ip, sym = decodeMatched(r.rng, r.code, r.ip, in, p, match)
-	return r, byte(sym)
-}
