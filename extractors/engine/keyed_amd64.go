@@ -4,8 +4,9 @@ package engine
 
 import "golang.org/x/sys/cpu"
 
-// useAVX2 says that bulk runs keyFilter in AVX2 (keyed_amd64.s); a test
-// turns it off to check the Go path on the same machine.
+// useAVX2 says that bulk runs keyFilter in assembly (keyed_amd64.s: the
+// 128-bit forms of AVX2 instructions, and BMI1); a test turns it off to
+// check the Go path on the same machine.
 var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasBMI1
 
 // bulk skips, 16 positions at a time, the positions of w from i on that

@@ -33,7 +33,7 @@ type signatures struct {
 	// Two bytes are looked up as a little-endian uint16 (the first in the low byte).
 	index  [1 << 16]uint16 // two bytes -> 1 + index into buckets; 0: none
 	keyed  [1 << 16]uint8  // index != 0 in half the bytes: the scan reads this (reading index was slower, 1.2-1.5 against 1.4-2.1 GB/s on OpenWrt)
-	filter keyFilter       // keyed, roughly, for 32 positions at once (keyfilter.go)
+	filter keyFilter       // keyed, roughly, for 16 positions at once (keyfilter.go)
 	maxLen int
 	maxKey int   // the largest key position
 	maxOff int64 // the largest magic offset (tar's 257)
