@@ -165,26 +165,25 @@ loop:
 	BRANCH(decoder_p+probs_isRepG0(R15)(DX*2), repG0, isRepG01, isRepG0P0, isRepG0D0, isRepG0P1, isRepG0D1)
 	BRANCH(decoder_p+probs_isRepG1(R15)(DX*2), useRep1, isRepG11, isRepG1P0, isRepG1D0, isRepG1P1, isRepG1D1)
 	BRANCH(decoder_p+probs_isRepG2(R15)(DX*2), useRep2, isRepG21, isRepG2P0, isRepG2D0, isRepG2P1, isRepG2D1)
-	// rep3 moves to the front, the others back by one.
-	MOVL	decoder_rep+12(R15), AX
-	MOVL	decoder_rep+8(R15), CX
-	MOVL	CX, decoder_rep+12(R15)
-	JMP	shift2
+	MOVL	$3, CX
+	JMP	repShift
 
 useRep2:
-	MOVL	decoder_rep+8(R15), AX
-
-shift2:
-	MOVL	decoder_rep+4(R15), CX
-	MOVL	CX, decoder_rep+8(R15)
-	JMP	shift1
+	MOVL	$2, CX
+	JMP	repShift
 
 useRep1:
-	MOVL	decoder_rep+4(R15), AX
+	MOVL	$1, CX
 
-shift1:
-	MOVL	decoder_rep+0(R15), CX
-	MOVL	CX, decoder_rep+4(R15)
+repShift:
+	// rep[CX] moves to the front, the reps before it back by one.
+	MOVL	decoder_rep(R15)(CX*4), AX
+
+repShiftLoop:
+	MOVL	decoder_rep-4(R15)(CX*4), R11
+	MOVL	R11, decoder_rep(R15)(CX*4)
+	DECL	CX
+	JNZ	repShiftLoop
 	MOVL	AX, decoder_rep+0(R15)
 	JMP	repLength
 
