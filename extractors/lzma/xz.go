@@ -16,6 +16,7 @@ var ErrFilters = errors.New("xz: filters other than LZMA2")
 var (
 	xzMagic    = []byte{0xFD, '7', 'z', 'X', 'Z', 0}
 	xzFooter   = []byte{'Y', 'Z'}
+	crc64Table = crc64.MakeTable(crc64.ECMA)
 	errXZ      = errors.New("xz: bad stream structure")
 	errXZCheck = errors.New("xz: check mismatch")
 )
@@ -195,8 +196,7 @@ func xzCheck(id byte, data, sum []byte) bool {
 	case 1:
 		return crc32.ChecksumIEEE(data) == binary.LittleEndian.Uint32(sum)
 	case 4:
-		// MakeTable builds its tables once, on first use, not at start.
-		return crc64.Checksum(data, crc64.MakeTable(crc64.ECMA)) == binary.LittleEndian.Uint64(sum)
+		return crc64.Checksum(data, crc64Table) == binary.LittleEndian.Uint64(sum)
 	case 10:
 		h := sha256.Sum256(data)
 		return bytes.Equal(h[:], sum)
